@@ -24,59 +24,56 @@ struct nl_test_attr {
 
 struct nl_test_case {
 	const char *name;
-	const struct nla_policy *policy;
-	int maxtype;
 	struct nl_test_attr attrs[3];
 	/* bytes appended after the last attribute */
 	unsigned int trailing;
 	int expect;
+	/* parse with the daemon policy instead of the service policy */
+	bool daemon;
 };
 
 static const char zeros[32];
 
-#define SVC	lvs_nl_svc_policy, LVS_SVC_ATTR_MAX
-#define DAEMON	lvs_nl_daemon_policy, LVS_DAEMON_ATTR_MAX
-
 static const struct nl_test_case nl_cases[] = {
-	{ "service af u16", SVC,
+	{ "service af u16",
 	  { { LVS_SVC_ATTR_AF, 2, zeros } }, 0, 0 },
-	{ "service af too long", SVC,
+	{ "service af too long",
 	  { { LVS_SVC_ATTR_AF, 4, zeros } }, 0, -EINVAL },
-	{ "service af too short", SVC,
+	{ "service af too short",
 	  { { LVS_SVC_ATTR_AF, 1, zeros } }, 0, -EINVAL },
-	{ "service port u16 and fwmark u32", SVC,
+	{ "service port u16 and fwmark u32",
 	  { { LVS_SVC_ATTR_PORT, 2, zeros },
 	    { LVS_SVC_ATTR_FWMARK, 4, zeros } }, 0, 0 },
-	{ "service address 16 bytes", SVC,
+	{ "service address 16 bytes",
 	  { { LVS_SVC_ATTR_ADDR, 16, zeros } }, 0, 0 },
-	{ "service address 17 bytes", SVC,
+	{ "service address 17 bytes",
 	  { { LVS_SVC_ATTR_ADDR, 17, zeros } }, 0, -ERANGE },
-	{ "scheduler name", SVC,
+	{ "scheduler name",
 	  { { LVS_SVC_ATTR_SCHED_NAME, 4, "wrr" } }, 0, 0 },
-	{ "scheduler name without NUL", SVC,
+	{ "scheduler name without NUL",
 	  { { LVS_SVC_ATTR_SCHED_NAME, 3, "wrr" } }, 0, -EINVAL },
-	{ "scheduler name of 16 characters", SVC,
+	{ "scheduler name of 16 characters",
 	  { { LVS_SVC_ATTR_SCHED_NAME, 17, "abcdefghijklmnop" } }, 0, -ERANGE },
-	{ "flags need value and mask", SVC,
+	{ "flags need value and mask",
 	  { { LVS_SVC_ATTR_FLAGS, 4, zeros } }, 0, -EINVAL },
-	{ "flags value and mask", SVC,
+	{ "flags value and mask",
 	  { { LVS_SVC_ATTR_FLAGS, 8, zeros } }, 0, 0 },
-	{ "stats nest without NLA_F_NESTED", SVC,
+	{ "stats nest without NLA_F_NESTED",
 	  { { LVS_SVC_ATTR_STATS, 0, NULL } }, 0, 0 },
-	{ "stats nest with NLA_F_NESTED", SVC,
+	{ "stats nest with NLA_F_NESTED",
 	  { { LVS_SVC_ATTR_STATS | NLA_F_NESTED, 0, NULL } }, 0, 0 },
-	{ "unknown service attribute", SVC,
+	{ "unknown service attribute",
 	  { { LVS_SVC_ATTR_MAX + 1, 4, zeros } }, 0, -EINVAL },
-	{ "bytes after the last attribute", SVC,
+	{ "bytes after the last attribute",
 	  { { LVS_SVC_ATTR_AF, 2, zeros } }, 4, -EINVAL },
-	{ "daemon interface name", DAEMON,
-	  { { LVS_DAEMON_ATTR_MCAST_IFN, 5, "eth0" } }, 0, 0 },
-	{ "daemon ttl u8", DAEMON,
-	  { { LVS_DAEMON_ATTR_MCAST_TTL, 1, zeros } }, 0, 0 },
-	{ "daemon ttl as u32", DAEMON,
-	  { { LVS_DAEMON_ATTR_MCAST_TTL, 4, zeros } }, 0, -EINVAL },
-	{ "daemon IPv6 group short", DAEMON,
-	  { { LVS_DAEMON_ATTR_MCAST_GROUP6, 4, zeros } }, 0, -EINVAL },
+	{ "daemon interface name",
+	  { { LVS_DAEMON_ATTR_MCAST_IFN, 5, "eth0" } }, 0, 0, true },
+	{ "daemon ttl u8",
+	  { { LVS_DAEMON_ATTR_MCAST_TTL, 1, zeros } }, 0, 0, true },
+	{ "daemon ttl as u32",
+	  { { LVS_DAEMON_ATTR_MCAST_TTL, 4, zeros } }, 0, -EINVAL, true },
+	{ "daemon IPv6 group short",
+	  { { LVS_DAEMON_ATTR_MCAST_GROUP6, 4, zeros } }, 0, -EINVAL, true },
 };
 
 static void nl_case_desc(const struct nl_test_case *c, char *desc)
@@ -113,24 +110,29 @@ static void nl_parse_test(struct kunit *test)
 {
 	const struct nl_test_case *c = test->param_value;
 	struct nlattr *tb[LVS_SVC_ATTR_MAX + LVS_DAEMON_ATTR_MAX + 1];
+	const struct nla_policy *policy = lvs_nl_svc_policy;
+	int maxtype = LVS_SVC_ATTR_MAX;
 	u8 buf[128] = {};
 	int len;
 
+	if (c->daemon) {
+		policy = lvs_nl_daemon_policy;
+		maxtype = LVS_DAEMON_ATTR_MAX;
+	}
 	len = nl_build(c, buf, sizeof(buf));
 	KUNIT_ASSERT_GT(test, len, 0);
 	KUNIT_EXPECT_EQ(test, c->expect,
-			lvs_nl_parse(tb, c->maxtype, (struct nlattr *)buf, len,
-				     c->policy, NULL));
+			lvs_nl_parse(tb, maxtype, (struct nlattr *)buf, len,
+				     policy, NULL));
 }
 
 /* A parsed attribute is found at its type and carries its payload. */
 static void nl_parse_finds_values_test(struct kunit *test)
 {
-	static const __be16 port = __constant_htons(80);
+	static const __be16 port = htons(80);
 	static const u16 af = AF_INET6;
 	static const struct nl_test_case c = {
-		"af and port", SVC,
-		{ { LVS_SVC_ATTR_AF, 2, (const char *)&af },
+		"af and port", { { LVS_SVC_ATTR_AF, 2, (const char *)&af },
 		  { LVS_SVC_ATTR_PORT, 2, (const char *)&port } }, 0, 0 };
 	struct nlattr *tb[LVS_SVC_ATTR_MAX + 1];
 	u8 buf[64] = {};

@@ -123,6 +123,7 @@ enum lvs_cmd {
 	LVS_CMD_FLUSH,		/* 17 */
 	__LVS_CMD_MAX,
 };
+
 #define LVS_CMD_MAX (__LVS_CMD_MAX - 1)
 
 enum lvs_cmd_attr {
@@ -135,6 +136,7 @@ enum lvs_cmd_attr {
 	LVS_CMD_ATTR_TIMEOUT_UDP,	/* u32 seconds */
 	__LVS_CMD_ATTR_MAX,
 };
+
 #define LVS_CMD_ATTR_MAX (__LVS_CMD_ATTR_MAX - 1)
 
 enum lvs_svc_attr {
@@ -153,6 +155,7 @@ enum lvs_svc_attr {
 	LVS_SVC_ATTR_STATS64,		/* nested enum lvs_stats_attr, u64 */
 	__LVS_SVC_ATTR_MAX,
 };
+
 #define LVS_SVC_ATTR_MAX (__LVS_SVC_ATTR_MAX - 1)
 
 enum lvs_dest_attr {
@@ -174,6 +177,7 @@ enum lvs_dest_attr {
 	LVS_DEST_ATTR_TUN_FLAGS,	/* u16 LVS_TUNNEL_F_* */
 	__LVS_DEST_ATTR_MAX,
 };
+
 #define LVS_DEST_ATTR_MAX (__LVS_DEST_ATTR_MAX - 1)
 
 enum lvs_daemon_attr {
@@ -188,6 +192,7 @@ enum lvs_daemon_attr {
 	LVS_DAEMON_ATTR_MCAST_TTL,	/* u8 */
 	__LVS_DAEMON_ATTR_MAX,
 };
+
 #define LVS_DAEMON_ATTR_MAX (__LVS_DAEMON_ATTR_MAX - 1)
 
 enum lvs_stats_attr {
@@ -205,6 +210,7 @@ enum lvs_stats_attr {
 	LVS_STATS_ATTR_PAD,
 	__LVS_STATS_ATTR_MAX,
 };
+
 #define LVS_STATS_ATTR_MAX (__LVS_STATS_ATTR_MAX - 1)
 
 enum lvs_info_attr {
@@ -213,6 +219,7 @@ enum lvs_info_attr {
 	LVS_INFO_ATTR_CONN_TAB_SIZE,	/* u32 buckets in the connection table */
 	__LVS_INFO_ATTR_MAX,
 };
+
 #define LVS_INFO_ATTR_MAX (__LVS_INFO_ATTR_MAX - 1)
 
 #endif /* _UAPI_LINUX_LVS_H */
