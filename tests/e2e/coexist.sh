@@ -7,7 +7,7 @@
 #   +---------------------------------------+
 #   |  VM: ip_vs.ko loaded, insmod lvs.ko   |
 #   +---------------------------------------+
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/_lib.sh"
 
 modprobe -q ip_vs 2>/dev/null || skip "this kernel has no ip_vs module"
 on_exit "modprobe -r ip_vs"

@@ -7,7 +7,7 @@
 #   |  VM (init namespace)          |
 #   |  ipvsadm --genl--> lvs.ko     |
 #   +-------------------------------+
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/_lib.sh"
 
 load_lvs
 grep -q '^lvs ' /proc/modules || fail "lvs is not in /proc/modules"

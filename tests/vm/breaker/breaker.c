@@ -4,7 +4,7 @@
  * that the VM runner turns each kind of kernel bug into a failed run.
  *
  *   insmod lvs_breaker.ko warn=1   WARN_ON() during init
- *   insmod lvs_breaker.ko leak=1   lose a kmalloc()ed buffer (kmemleak)
+ *   insmod lvs_breaker.ko leak=1   lose kmalloc()ed buffers (kmemleak)
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -15,18 +15,23 @@ MODULE_PARM_DESC(warn, "WARN during init");
 
 static bool leak;
 module_param(leak, bool, 0444);
-MODULE_PARM_DESC(leak, "leak a buffer during init");
+MODULE_PARM_DESC(leak, "leak buffers during init");
+
+/*
+ * Several buffers, because a pointer to the last one may linger in a freed
+ * stack that kmemleak still scans; the earlier ones are surely lost.
+ */
+#define BREAKER_LEAKS	16
 
 static int __init breaker_init(void)
 {
 	void *lost;
+	int i;
 
 	WARN_ON(warn);
-	if (leak) {
+	for (i = 0; leak && i < BREAKER_LEAKS; i++) {
 		lost = kmalloc(1024, GFP_KERNEL);
-		/* Keep the pointer out of any register kmemleak scans. */
 		OPTIMIZER_HIDE_VAR(lost);
-		lost = NULL;
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers for the end-to-end scenarios. Sourced by each tests/e2e/*.sh,
+# Helpers for the end-to-end scenarios. Sourced by each scenario tests/e2e/[!_]*.sh,
 # which run as root inside the VM with:
 #   LVS_KERNEL  test or distro
 #   LVS_MODDIR  where the modules built for this kernel are
