@@ -12,22 +12,487 @@
 #define _LVS_H
 
 #include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/rhashtable-types.h>
+#include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
+#include <linux/lvs.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/skbuff.h>
+
+#include "compat/compat.h"
 
 /*
- * The connection table starts with this many buckets and is resized with
- * the number of connections; GET_INFO reports its current size.
+ * Protocols. A connection's state is a small integer whose meaning belongs
+ * to its protocol; the numbers are IPVS's, since /proc/net/ip_vs_conn and
+ * the sync protocol carry them.
+ */
+enum lvs_tcp_state {
+	LVS_TCP_S_NONE = 0,
+	LVS_TCP_S_ESTABLISHED,
+	LVS_TCP_S_SYN_SENT,
+	LVS_TCP_S_SYN_RECV,
+	LVS_TCP_S_FIN_WAIT,
+	LVS_TCP_S_TIME_WAIT,
+	LVS_TCP_S_CLOSE,
+	LVS_TCP_S_CLOSE_WAIT,
+	LVS_TCP_S_LAST_ACK,
+	LVS_TCP_S_LISTEN,
+	LVS_TCP_S_SYNACK,
+	LVS_TCP_S_COUNT
+};
+
+enum lvs_udp_state {
+	LVS_UDP_S_NORMAL = 0,
+	LVS_UDP_S_COUNT
+};
+
+#define LVS_PROTO_MAX_STATES	LVS_TCP_S_COUNT
+
+/*
+ * Which way a packet travels relative to its connection: from the client
+ * (IN), from the real server back through the director (OUT), or from the
+ * client on a connection whose replies bypass the director (IN_ONLY: direct
+ * routing and tunnels), where the director sees one side of the handshake.
+ */
+enum lvs_dir {
+	LVS_DIR_IN = 0,
+	LVS_DIR_OUT,
+	LVS_DIR_IN_ONLY,
+	LVS_DIR_COUNT
+};
+
+/**
+ * struct lvs_proto - what the core needs to know about a layer-4 protocol
+ * @protocol: IPPROTO_*
+ * @name: as /proc/net/ip_vs and ipvsadm print it ("TCP", "UDP")
+ * @n_states: number of states
+ * @state_names: printable name of each state (/proc/net/ip_vs_conn)
+ * @timeouts: default time in seconds a connection may stay idle in each
+ *	state; each network namespace starts with a copy
+ * @active: whether a connection in each state counts among its real
+ *	server's active connections (else inactive)
+ * @next_state: the state a connection in @state moves to when a packet
+ *	with TCP flag byte @flags (tcp_flag_byte(); 0 for other protocols)
+ *	travels @dir. Pure: no side effects, callable from any context.
+ * @can_schedule: whether a packet with @flags that matches no connection
+ *	may create one (TCP: a SYN without RST; others: any)
+ */
+struct lvs_proto {
+	u8 protocol;
+	const char *name;
+	unsigned int n_states;
+	const char *const *state_names;
+	const unsigned int *timeouts;
+	const bool *active;
+	unsigned int (*next_state)(unsigned int state, enum lvs_dir dir,
+				   u8 flags);
+	bool (*can_schedule)(u8 flags);
+};
+
+extern const struct lvs_proto lvs_proto_tcp;	/* proto_tcp.c */
+extern const struct lvs_proto lvs_proto_udp;	/* proto_udp.c */
+
+/* Index of a protocol in per-protocol arrays; see lvs_proto_index(). */
+enum {
+	LVS_PROTO_TCP,
+	LVS_PROTO_UDP,
+	LVS_PROTO_COUNT
+};
+
+static inline int lvs_proto_index(u8 protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return LVS_PROTO_TCP;
+	case IPPROTO_UDP:
+		return LVS_PROTO_UDP;
+	}
+	return -1;
+}
+
+static inline const struct lvs_proto *lvs_proto(u8 protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return &lvs_proto_tcp;
+	case IPPROTO_UDP:
+		return &lvs_proto_udp;
+	}
+	return NULL;
+}
+
+/*
+ * Counters. Each CPU counts into its own struct lvs_cpu_stats on the packet
+ * path; readers add them up (stats.c). No shared cache line is written per
+ * packet.
+ */
+struct lvs_cpu_stats {
+	u64_stats_t conns;
+	u64_stats_t inpkts;
+	u64_stats_t outpkts;
+	u64_stats_t inbytes;
+	u64_stats_t outbytes;
+	struct u64_stats_sync syncp;
+};
+
+struct lvs_counters {
+	u64 conns;
+	u64 inpkts;
+	u64 outpkts;
+	u64 inbytes;
+	u64 outbytes;
+};
+
+struct lvs_stats {
+	struct lvs_cpu_stats __percpu *cpu;
+};
+
+int lvs_stats_init(struct lvs_stats *stats);
+void lvs_stats_free(struct lvs_stats *stats);
+void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum);
+
+static inline void lvs_stats_count(struct lvs_stats *stats, bool in,
+				   unsigned int bytes, bool new_conn)
+{
+	struct lvs_cpu_stats *s = this_cpu_ptr(stats->cpu);
+
+	u64_stats_update_begin(&s->syncp);
+	if (in) {
+		u64_stats_inc(&s->inpkts);
+		u64_stats_add(&s->inbytes, bytes);
+	} else {
+		u64_stats_inc(&s->outpkts);
+		u64_stats_add(&s->outbytes, bytes);
+	}
+	if (new_conn)
+		u64_stats_inc(&s->conns);
+	u64_stats_update_end(&s->syncp);
+}
+
+struct lvs_service;
+struct lvs_dest;
+struct lvs_conn;
+struct lvs_packet;
+
+/* Real server flags (struct lvs_dest.flags, bit numbers). */
+enum {
+	LVS_DEST_AVAILABLE,	/* in its service's list */
+	LVS_DEST_OVERLOAD,	/* over its upper threshold: not scheduled */
+};
+
+/* The route to a real server, cached per real server (xmit/route.c). */
+struct lvs_dest_dst {
+	struct dst_entry *dst;
+	union nf_inet_addr saddr;	/* source address for tunnels */
+	u32 cookie;			/* IPv6 route validity */
+	struct rcu_head rcu;
+};
+
+/**
+ * struct lvs_dest - a real server of a virtual service
+ *
+ * Lifetime: a dest is created by NEW_DEST and holds one reference for its
+ * place in the service's list and one per connection bound to it. DEL_DEST
+ * (or deleting the service) unlinks it from the list and drops the list's
+ * reference; connections that still use it keep forwarding to it, and the
+ * dest waits in the namespace's trash list until its last connection goes,
+ * so that re-adding the same real server revives it with its counters.
+ * The memory is freed after an RCU grace period once the count reaches zero.
+ *
+ * Fields marked "config" are written under lvs_net.config_mutex and read
+ * locklessly (READ_ONCE) on the packet path.
+ */
+struct lvs_dest {
+	struct list_head list;		/* in the service's dests, RCU */
+	struct list_head trash_list;	/* in lvs_net.dest_trash */
+	struct lvs_service *svc;	/* holds a service reference */
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+	unsigned int fwd;		/* config: LVS_CONN_F_MASQ, ... */
+	int weight;			/* config */
+	u32 u_threshold;		/* config: 0 = no limit */
+	u32 l_threshold;		/* config */
+	u8 tun_type;			/* config */
+	__be16 tun_port;		/* config */
+	u16 tun_flags;			/* config */
+	unsigned long flags;		/* LVS_DEST_* bits */
+	atomic_t activeconns;
+	atomic_t inactconns;
+	atomic_t persistconns;
+	refcount_t refcnt;
+	struct lvs_stats stats;
+	spinlock_t dst_lock;		/* serialises dest_dst updates */
+	struct lvs_dest_dst __rcu *dest_dst;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct lvs_scheduler - a scheduling algorithm (one module in sched/)
+ * @name: what ipvsadm -s names it
+ * @owner: the module; pinned while a service uses the scheduler
+ * @init_service: set up per-service state; may sleep
+ * @done_service: free it; readers may still run until an RCU grace period
+ *	has passed, so state must be freed with kfree_rcu() or after
+ *	synchronize_rcu()
+ * @add_dest: @dest joined the service's list; under the config mutex
+ * @del_dest: @dest left the service's list; under the config mutex
+ * @upd_dest: @dest's weight or thresholds changed; under the config mutex
+ * @schedule: pick a real server for a new connection, or NULL. Runs in
+ *	softirq under rcu_read_lock(); must not allocate.
+ */
+struct lvs_scheduler {
+	struct list_head list;
+	const char *name;
+	struct module *owner;
+	int (*init_service)(struct lvs_service *svc);
+	void (*done_service)(struct lvs_service *svc);
+	int (*add_dest)(struct lvs_service *svc, struct lvs_dest *dest);
+	int (*del_dest)(struct lvs_service *svc, struct lvs_dest *dest);
+	int (*upd_dest)(struct lvs_service *svc, struct lvs_dest *dest);
+	struct lvs_dest *(*schedule)(struct lvs_service *svc,
+				     const struct sk_buff *skb,
+				     const struct lvs_packet *pkt);
+};
+
+/* Each scheduler module defines its own struct lvs_sched_state. */
+struct lvs_sched_state;
+
+/**
+ * struct lvs_service - a virtual service
+ *
+ * Identified by (af, protocol, addr, port) or, when @fwmark is nonzero, by
+ * (af, fwmark). Lives in its namespace's service table (RCU hash, writers
+ * hold lvs_net.config_mutex). Lifetime: the table holds one reference and
+ * each dest one; DEL_SERVICE unhashes it, unlinks its dests and drops the
+ * table's reference. Freed after an RCU grace period once no dest (live or
+ * in the trash, kept by connections) points at it.
+ */
+struct lvs_service {
+	struct hlist_node node;
+	struct lvs_net *lnet;
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+	u16 protocol;
+	u32 fwmark;
+	u32 flags;			/* config: LVS_SVC_F_* */
+	unsigned int timeout;		/* config: persistence, seconds */
+	__be32 netmask;			/* config */
+	struct list_head dests;		/* RCU; writers hold config_mutex */
+	unsigned int num_dests;		/* config */
+	/* config; NULL while the scheduler is being changed */
+	const struct lvs_scheduler __rcu *sched;
+	struct lvs_sched_state __rcu *sched_state;
+	spinlock_t sched_lock;		/* for schedulers that need one */
+	struct lvs_stats stats;
+	refcount_t refcnt;
+	struct rcu_head rcu;
+};
+
+/* What the packet path learnt about a packet (hooks.c). */
+struct lvs_packet {
+	u16 af;
+	u8 protocol;
+	u8 tcp_flags;			/* tcp_flag_byte(), 0 for others */
+	unsigned int l4off;		/* offset of the transport header */
+	unsigned int len;		/* bytes, for the counters */
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+};
+
+/**
+ * struct lvs_conn - a connection (or a flow, for UDP) through the director
+ *
+ * Found locklessly under RCU in two hash tables (conn.c): by its client
+ * side (caddr:cport -> vaddr:vport) for packets from the client, and by its
+ * real-server side (daddr:dport -> caddr:cport) for NAT replies. Expiry is
+ * lazy: packets only move @expires forward; the timer, when it fires,
+ * re-arms itself if @expires moved, else marks the connection @dead (after
+ * which nobody re-arms the timer) and unhashes it. After
+ * unhashing, the memory is freed after an RCU grace period, so packet-path
+ * readers need no reference count.
+ */
+struct lvs_conn {
+	struct rhash_head in_node;
+	struct rhash_head out_node;
+	union nf_inet_addr caddr;	/* client */
+	union nf_inet_addr vaddr;	/* virtual service */
+	union nf_inet_addr daddr;	/* real server */
+	__be16 cport;
+	__be16 vport;
+	__be16 dport;
+	u16 af;
+	u8 protocol;
+	u8 state;			/* lock */
+	u16 flags;			/* lock: LVS_CONN_F_* */
+	bool out_hashed;		/* in the reply table (NAT) */
+	bool dead;			/* lock: being destroyed */
+	spinlock_t lock;
+	unsigned long expires;		/* jiffies; WRITE_ONCE under lock */
+	struct timer_list timer;
+	struct lvs_dest *dest;		/* holds a dest reference */
+	struct lvs_net *lnet;
+	struct rcu_head rcu;
+};
+
+/*
+ * The connection table starts with this many buckets in each direction and
+ * grows and shrinks with the number of connections.
  */
 #define LVS_CONN_TABLE_MIN_BUCKETS	4096
 
+/* Chains in a namespace's service table. */
+#define LVS_SVC_BUCKETS	1024
+
+/**
+ * struct lvs_net - lvs state of one network namespace
+ * @config_mutex: serialises every configuration change in the namespace
+ * @svc_table: services, hashed by lvs_svc_hash(); RCU, writers hold
+ *	@config_mutex
+ * @num_services: how many; the hooks are registered while it is nonzero
+ * @dest_trash: removed real servers that connections still use;
+ *	@trash_lock protects it (connections expire in softirq)
+ */
 struct lvs_net {
 	struct net *net;
-	/* buckets in this namespace's connection table; read locklessly */
-	unsigned int conn_buckets;
+	struct mutex config_mutex;
+	struct hlist_head *svc_table;
+	unsigned int num_services;
+	struct list_head dest_trash;
+	spinlock_t trash_lock;
+	u32 svc_hash_seed;
+	bool hooks_registered;
+	struct lvs_stats stats;
+	struct rhashtable conn_in;
+	struct rhashtable conn_out;
+	atomic_t conn_count;
+	/* idle time allowed per protocol and state, jiffies */
+	unsigned int timeouts[LVS_PROTO_COUNT][LVS_PROTO_MAX_STATES];
 };
 
 struct lvs_net *lvs_net(const struct net *net);
+
+static inline bool lvs_addr_equal(u16 af, const union nf_inet_addr *a,
+				  const union nf_inet_addr *b)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_equal(&a->in6, &b->in6);
+	return a->ip == b->ip;
+}
+
+/* What NEW/SET_SERVICE ask for (netlink.c parses, service.c applies). */
+struct lvs_service_cfg {
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+	u16 protocol;
+	u32 fwmark;
+	char sched_name[LVS_SCHED_NAME_MAXLEN];
+	u32 flags;
+	unsigned int timeout;
+	__be32 netmask;
+};
+
+/* What NEW/SET/DEL_DEST ask for. */
+struct lvs_dest_cfg {
+	union nf_inet_addr addr;
+	__be16 port;
+	u16 af;
+	unsigned int fwd;
+	int weight;
+	u32 u_threshold;
+	u32 l_threshold;
+	u8 tun_type;
+	__be16 tun_port;
+	u16 tun_flags;
+};
+
+/* service.c */
+int lvs_services_init(struct lvs_net *lnet);
+void lvs_services_exit(struct lvs_net *lnet);
+struct lvs_service *lvs_service_lookup(struct lvs_net *lnet, u16 af,
+				       u8 protocol,
+				       const union nf_inet_addr *addr,
+				       __be16 port, u32 mark);
+struct lvs_service *lvs_service_find(struct lvs_net *lnet,
+				     const struct lvs_service_cfg *cfg);
+int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg);
+int lvs_service_edit(struct lvs_service *svc,
+		     const struct lvs_service_cfg *cfg);
+void lvs_service_del(struct lvs_service *svc);
+void lvs_services_flush(struct lvs_net *lnet);
+struct lvs_dest *lvs_dest_find(struct lvs_service *svc,
+			       const struct lvs_dest_cfg *cfg);
+int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg);
+int lvs_dest_edit(struct lvs_dest *dest, const struct lvs_dest_cfg *cfg);
+void lvs_dest_del(struct lvs_dest *dest);
+void lvs_dest_put(struct lvs_dest *dest);
+void lvs_dest_update_overload(struct lvs_dest *dest);
+
+/* sched.c */
+int lvs_sched_register(struct lvs_scheduler *sched);
+void lvs_sched_unregister(struct lvs_scheduler *sched);
+const struct lvs_scheduler *lvs_sched_get(const char *name);
+void lvs_sched_put(const struct lvs_scheduler *sched);
+
+/* conn.c */
+int lvs_conn_table_init(struct lvs_net *lnet);
+void lvs_conn_table_exit(struct lvs_net *lnet);
+unsigned int lvs_conn_table_buckets(struct lvs_net *lnet);
+struct lvs_conn *lvs_conn_in_lookup(struct lvs_net *lnet,
+				    const struct lvs_packet *pkt);
+struct lvs_conn *lvs_conn_out_lookup(struct lvs_net *lnet,
+				     const struct lvs_packet *pkt);
+struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
+			      const struct lvs_packet *pkt,
+			      struct lvs_dest *dest);
+void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
+		     const struct lvs_packet *pkt);
+int lvs_conn_cache_init(void);
+void lvs_conn_cache_exit(void);
+
+/* hooks.c */
+int lvs_hooks_register(struct lvs_net *lnet);
+void lvs_hooks_unregister(struct lvs_net *lnet);
+
+/*
+ * Take @skb out of connection tracking: lvs keeps the state of the
+ * connections it balances itself.
+ */
+static inline void lvs_untrack(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	nf_reset_ct(skb);
+	skb->_nfct = IP_CT_UNTRACKED;
+#endif
+}
+
+/* xmit/: transmitters return a netfilter verdict and consume @skb on
+ * NF_STOLEN. Context: softirq, rcu_read_lock(). */
+unsigned int lvs_xmit_nat(struct sk_buff *skb, struct lvs_conn *cp,
+			  const struct lvs_packet *pkt);
+unsigned int lvs_nat_reply(struct sk_buff *skb, struct lvs_conn *cp,
+			   const struct lvs_packet *pkt);
+unsigned int lvs_xmit_dr(struct sk_buff *skb, struct lvs_conn *cp,
+			 const struct lvs_packet *pkt);
+unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
+			     const struct lvs_packet *pkt);
+
+/* xmit/route.c */
+struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
+				    bool known_nh);
+void lvs_dest_route_reset(struct lvs_dest *dest);
+bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);
+void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst);
 
 /* netlink.c */
 int lvs_netlink_init(void);

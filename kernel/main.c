@@ -9,7 +9,9 @@
  * ip_vs module holds the name; that is how lvs refuses to load next to it.
  * Exit undoes init in exact reverse: once the family is unregistered no
  * request is in flight (genl_unregister_family waits for running handlers),
- * so the pernet state can go.
+ * so the pernet state can go; rcu_barrier() then waits for the RCU
+ * callbacks that free connections, real servers and services, which run
+ * code of this module, before the connection cache goes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,14 +30,44 @@ struct lvs_net *lvs_net(const struct net *net)
 static int __net_init lvs_net_init(struct net *net)
 {
 	struct lvs_net *lnet = lvs_net(net);
+	int err;
 
 	lnet->net = net;
-	lnet->conn_buckets = LVS_CONN_TABLE_MIN_BUCKETS;
+	err = lvs_stats_init(&lnet->stats);
+	if (err)
+		return err;
+	err = lvs_conn_table_init(lnet);
+	if (err)
+		goto err_free_stats;
+	err = lvs_services_init(lnet);
+	if (err)
+		goto err_conn_table;
 	return 0;
+
+err_conn_table:
+	lvs_conn_table_exit(lnet);
+err_free_stats:
+	lvs_stats_free(&lnet->stats);
+	return err;
+}
+
+/*
+ * No request reaches the namespace any more. Services go first, which
+ * unregisters the hooks; then the connections, which may hold the last
+ * references to removed real servers.
+ */
+static void __net_exit lvs_net_exit(struct net *net)
+{
+	struct lvs_net *lnet = lvs_net(net);
+
+	lvs_services_exit(lnet);
+	lvs_conn_table_exit(lnet);
+	lvs_stats_free(&lnet->stats);
 }
 
 static struct pernet_operations lvs_net_ops = {
 	.init = lvs_net_init,
+	.exit = lvs_net_exit,
 	.id = &lvs_net_id,
 	.size = sizeof(struct lvs_net),
 };
@@ -44,9 +76,12 @@ static int __init lvs_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&lvs_net_ops);
+	err = lvs_conn_cache_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&lvs_net_ops);
+	if (err)
+		goto err_conn_cache;
 
 	err = lvs_netlink_init();
 	if (err == -EEXIST) {
@@ -61,6 +96,10 @@ static int __init lvs_init(void)
 
 err_unregister_pernet:
 	unregister_pernet_subsys(&lvs_net_ops);
+	/* RCU callbacks of the namespaces' objects run our code */
+	rcu_barrier();
+err_conn_cache:
+	lvs_conn_cache_exit();
 	return err;
 }
 
@@ -68,6 +107,8 @@ static void __exit lvs_exit(void)
 {
 	lvs_netlink_exit();
 	unregister_pernet_subsys(&lvs_net_ops);
+	rcu_barrier();
+	lvs_conn_cache_exit();
 }
 
 module_init(lvs_init);

@@ -136,6 +136,649 @@ static int lvs_nl_parse_request(struct nlattr **tb, const struct nlmsghdr *nlh,
 
 static struct genl_family lvs_genl_family;
 
+/* Flags a service may be given; HASHED is the kernel's own. */
+#define LVS_SVC_F_SETTABLE	(LVS_SVC_F_PERSISTENT | LVS_SVC_F_ONEPACKET | \
+				 LVS_SVC_F_SCHED1 | LVS_SVC_F_SCHED2 | \
+				 LVS_SVC_F_SCHED3)
+
+static int lvs_nl_get_addr(union nf_inet_addr *addr, u16 af,
+			   const struct nlattr *nla)
+{
+	unsigned int need = af == AF_INET ? sizeof(addr->ip) :
+			    sizeof(addr->in6);
+
+	memset(addr, 0, sizeof(*addr));
+	if (nla_len(nla) < need)
+		return -EINVAL;
+	memcpy(addr, nla_data(nla), need);
+	return 0;
+}
+
+static bool lvs_af_ok(u16 af)
+{
+	return af == AF_INET || (af == AF_INET6 && IS_ENABLED(CONFIG_IPV6));
+}
+
+/*
+ * lvs_nl_parse_service - read a service from a request
+ * @full: the request creates or changes the service, so scheduler, flags,
+ *	timeout and netmask are required, as IPVS requires them
+ * @old_flags: flags the service has now, merged with the request's under
+ *	its mask
+ *
+ * Return: 0 or -EINVAL/-EAFNOSUPPORT/-EPROTONOSUPPORT, with the reason in
+ * @extack.
+ */
+static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
+				const struct nlattr *nest, bool full,
+				u32 old_flags, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[LVS_SVC_ATTR_MAX + 1];
+	struct lvs_flags flags;
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!nest) {
+		NL_SET_ERR_MSG(extack, "service attribute missing");
+		return -EINVAL;
+	}
+	err = lvs_nl_parse_nested(tb, LVS_SVC_ATTR_MAX, nest,
+				  lvs_nl_svc_policy, extack);
+	if (err)
+		return err;
+	if (!tb[LVS_SVC_ATTR_AF]) {
+		NL_SET_ERR_MSG(extack, "service address family missing");
+		return -EINVAL;
+	}
+	cfg->af = nla_get_u16(tb[LVS_SVC_ATTR_AF]);
+	if (!lvs_af_ok(cfg->af)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_AF],
+				    "address family not supported");
+		return -EAFNOSUPPORT;
+	}
+
+	if (tb[LVS_SVC_ATTR_FWMARK]) {
+		cfg->fwmark = nla_get_u32(tb[LVS_SVC_ATTR_FWMARK]);
+		cfg->protocol = IPPROTO_TCP;
+		if (!cfg->fwmark) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_FWMARK],
+					    "firewall mark 0 names no service");
+			return -EINVAL;
+		}
+	} else if (tb[LVS_SVC_ATTR_PROTOCOL] && tb[LVS_SVC_ATTR_ADDR] &&
+		   tb[LVS_SVC_ATTR_PORT]) {
+		cfg->protocol = nla_get_u16(tb[LVS_SVC_ATTR_PROTOCOL]);
+		if (lvs_proto_index(cfg->protocol) < 0) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_PROTOCOL],
+					    "protocol not supported (TCP or UDP)");
+			return -EPROTONOSUPPORT;
+		}
+		if (lvs_nl_get_addr(&cfg->addr, cfg->af,
+				    tb[LVS_SVC_ATTR_ADDR])) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_ADDR],
+					    "address too short for its family");
+			return -EINVAL;
+		}
+		cfg->port = nla_get_be16(tb[LVS_SVC_ATTR_PORT]);
+	} else {
+		NL_SET_ERR_MSG(extack,
+			       "service needs a firewall mark or protocol, address and port");
+		return -EINVAL;
+	}
+	if (!full)
+		return 0;
+
+	if (!tb[LVS_SVC_ATTR_SCHED_NAME] || !tb[LVS_SVC_ATTR_FLAGS] ||
+	    !tb[LVS_SVC_ATTR_TIMEOUT] || !tb[LVS_SVC_ATTR_NETMASK]) {
+		NL_SET_ERR_MSG(extack,
+			       "service needs scheduler, flags, timeout and netmask");
+		return -EINVAL;
+	}
+	nla_strscpy(cfg->sched_name, tb[LVS_SVC_ATTR_SCHED_NAME],
+		    sizeof(cfg->sched_name));
+	nla_memcpy(&flags, tb[LVS_SVC_ATTR_FLAGS], sizeof(flags));
+	if (flags.flags & flags.mask & ~(LVS_SVC_F_SETTABLE | LVS_SVC_F_HASHED)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_FLAGS],
+				    "unknown service flag");
+		return -EINVAL;
+	}
+	cfg->flags = ((old_flags & ~flags.mask) | (flags.flags & flags.mask)) &
+		     LVS_SVC_F_SETTABLE;
+	cfg->timeout = nla_get_u32(tb[LVS_SVC_ATTR_TIMEOUT]);
+	/* an IPv4 mask in network order; an IPv6 prefix length as is */
+	cfg->netmask = nla_get_be32(tb[LVS_SVC_ATTR_NETMASK]);
+	if (cfg->af == AF_INET6 && ((__force u32)cfg->netmask < 1 ||
+				    (__force u32)cfg->netmask > 128)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_NETMASK],
+				    "IPv6 netmask is a prefix length, 1 to 128");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * lvs_nl_parse_dest - read a real server of service @svc from a request
+ * @full: the request creates or changes it: forwarding method, weight and
+ *	thresholds are required
+ *
+ * Return: 0; -EINVAL for a malformed or incomplete one; -ERANGE for a
+ * negative weight or a lower threshold above the upper one (as IPVS);
+ * -EOPNOTSUPP for a method or tunnel lvs does not offer yet.
+ */
+static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
+			     const struct lvs_service *svc,
+			     const struct nlattr *nest, bool full,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[LVS_DEST_ATTR_MAX + 1];
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!nest) {
+		NL_SET_ERR_MSG(extack, "real server attribute missing");
+		return -EINVAL;
+	}
+	err = lvs_nl_parse_nested(tb, LVS_DEST_ATTR_MAX, nest,
+				  lvs_nl_dest_policy, extack);
+	if (err)
+		return err;
+	if (!tb[LVS_DEST_ATTR_ADDR] || !tb[LVS_DEST_ATTR_PORT]) {
+		NL_SET_ERR_MSG(extack, "real server needs address and port");
+		return -EINVAL;
+	}
+	cfg->af = svc->af;
+	if (tb[LVS_DEST_ATTR_ADDR_FAMILY])
+		cfg->af = nla_get_u16(tb[LVS_DEST_ATTR_ADDR_FAMILY]);
+	if (cfg->af != svc->af) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_ADDR_FAMILY],
+				    "real server of another address family than its service is not supported");
+		return lvs_af_ok(cfg->af) ? -EOPNOTSUPP : -EAFNOSUPPORT;
+	}
+	if (lvs_nl_get_addr(&cfg->addr, cfg->af, tb[LVS_DEST_ATTR_ADDR])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_ADDR],
+				    "address too short for its family");
+		return -EINVAL;
+	}
+	cfg->port = nla_get_be16(tb[LVS_DEST_ATTR_PORT]);
+	if (!full)
+		return 0;
+
+	if (!tb[LVS_DEST_ATTR_FWD_METHOD] || !tb[LVS_DEST_ATTR_WEIGHT] ||
+	    !tb[LVS_DEST_ATTR_U_THRESH] || !tb[LVS_DEST_ATTR_L_THRESH]) {
+		NL_SET_ERR_MSG(extack,
+			       "real server needs method, weight and thresholds");
+		return -EINVAL;
+	}
+	cfg->fwd = nla_get_u32(tb[LVS_DEST_ATTR_FWD_METHOD]) &
+		   LVS_CONN_F_FWD_MASK;
+	if (cfg->fwd != LVS_CONN_F_MASQ && cfg->fwd != LVS_CONN_F_DROUTE &&
+	    cfg->fwd != LVS_CONN_F_TUNNEL) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_FWD_METHOD],
+				    "forwarding method not supported (NAT, DR or tunnel)");
+		return -EOPNOTSUPP;
+	}
+	if (nla_get_u32(tb[LVS_DEST_ATTR_WEIGHT]) > INT_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_WEIGHT],
+				    "weight must be 0 to 2147483647");
+		return -ERANGE;
+	}
+	cfg->weight = nla_get_u32(tb[LVS_DEST_ATTR_WEIGHT]);
+	cfg->u_threshold = nla_get_u32(tb[LVS_DEST_ATTR_U_THRESH]);
+	cfg->l_threshold = nla_get_u32(tb[LVS_DEST_ATTR_L_THRESH]);
+	if (cfg->l_threshold > cfg->u_threshold) {
+		NL_SET_ERR_MSG(extack,
+			       "lower threshold above the upper threshold");
+		return -ERANGE;
+	}
+	if (tb[LVS_DEST_ATTR_TUN_TYPE])
+		cfg->tun_type = nla_get_u8(tb[LVS_DEST_ATTR_TUN_TYPE]);
+	if (tb[LVS_DEST_ATTR_TUN_PORT])
+		cfg->tun_port = nla_get_be16(tb[LVS_DEST_ATTR_TUN_PORT]);
+	if (tb[LVS_DEST_ATTR_TUN_FLAGS])
+		cfg->tun_flags = nla_get_u16(tb[LVS_DEST_ATTR_TUN_FLAGS]);
+	if (cfg->fwd == LVS_CONN_F_TUNNEL && cfg->tun_type != LVS_TUNNEL_IPIP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_TUN_TYPE],
+				    "only IPIP tunnels are supported so far");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* The service a request names, which must exist (-ESRCH otherwise). */
+static struct lvs_service *lvs_nl_service(struct lvs_net *lnet,
+					  struct nlattr **tb,
+					  struct netlink_ext_ack *extack,
+					  int *err)
+{
+	struct lvs_service_cfg cfg;
+	struct lvs_service *svc;
+
+	*err = lvs_nl_parse_service(&cfg, tb[LVS_CMD_ATTR_SERVICE], false, 0,
+				    extack);
+	if (*err)
+		return NULL;
+	svc = lvs_service_find(lnet, &cfg);
+	if (!svc) {
+		NL_SET_ERR_MSG(extack, "no such service");
+		*err = -ESRCH;
+	}
+	return svc;
+}
+
+static int lvs_nl_service_cmd(struct lvs_net *lnet, u8 cmd, struct nlattr **tb,
+			      struct netlink_ext_ack *extack)
+{
+	struct lvs_service_cfg cfg;
+	struct lvs_service *svc;
+	int err;
+
+	if (cmd == LVS_CMD_NEW_SERVICE) {
+		err = lvs_nl_parse_service(&cfg, tb[LVS_CMD_ATTR_SERVICE],
+					   true, 0, extack);
+		if (err)
+			return err;
+		err = lvs_service_add(lnet, &cfg);
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "service exists");
+		else if (err == -ENOENT)
+			NL_SET_ERR_MSG(extack, "no such scheduler");
+		return err;
+	}
+
+	svc = lvs_nl_service(lnet, tb, extack, &err);
+	if (!svc)
+		return err;
+	if (cmd == LVS_CMD_DEL_SERVICE) {
+		lvs_service_del(svc);
+		return 0;
+	}
+	err = lvs_nl_parse_service(&cfg, tb[LVS_CMD_ATTR_SERVICE], true,
+				   svc->flags, extack);
+	if (err)
+		return err;
+	err = lvs_service_edit(svc, &cfg);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG(extack, "no such scheduler");
+	return err;
+}
+
+static int lvs_nl_dest_cmd(struct lvs_net *lnet, u8 cmd, struct nlattr **tb,
+			   struct netlink_ext_ack *extack)
+{
+	struct lvs_dest_cfg cfg;
+	struct lvs_service *svc;
+	struct lvs_dest *dest;
+	int err;
+
+	svc = lvs_nl_service(lnet, tb, extack, &err);
+	if (!svc)
+		return err;
+	err = lvs_nl_parse_dest(&cfg, svc, tb[LVS_CMD_ATTR_DEST],
+				cmd != LVS_CMD_DEL_DEST, extack);
+	if (err)
+		return err;
+
+	dest = lvs_dest_find(svc, &cfg);
+	if (cmd == LVS_CMD_NEW_DEST) {
+		if (dest) {
+			NL_SET_ERR_MSG(extack, "real server exists");
+			return -EEXIST;
+		}
+		return lvs_dest_add(svc, &cfg);
+	}
+	if (!dest) {
+		NL_SET_ERR_MSG(extack, "no such real server");
+		return -ENOENT;
+	}
+	if (cmd == LVS_CMD_DEL_DEST) {
+		lvs_dest_del(dest);
+		return 0;
+	}
+	return lvs_dest_edit(dest, &cfg);
+}
+
+/* NEW/SET/DEL of services and real servers, and FLUSH. */
+static int lvs_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lvs_net *lnet = lvs_net(genl_info_net(info));
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	u8 cmd = info->genlhdr->cmd;
+	int err;
+
+	err = lvs_nl_parse_request(tb, info->nlhdr, info->extack);
+	if (err)
+		return err;
+
+	mutex_lock(&lnet->config_mutex);
+	switch (cmd) {
+	case LVS_CMD_FLUSH:
+		lvs_services_flush(lnet);
+		break;
+	case LVS_CMD_NEW_SERVICE:
+	case LVS_CMD_SET_SERVICE:
+	case LVS_CMD_DEL_SERVICE:
+		err = lvs_nl_service_cmd(lnet, cmd, tb, info->extack);
+		break;
+	default:
+		err = lvs_nl_dest_cmd(lnet, cmd, tb, info->extack);
+		break;
+	}
+	mutex_unlock(&lnet->config_mutex);
+	return err;
+}
+
+static int lvs_nl_put_stats(struct sk_buff *skb, int type,
+			    const struct lvs_stats *stats)
+{
+	struct lvs_counters c;
+	struct nlattr *nest;
+
+	lvs_stats_read(stats, &c);
+	/* rates arrive with the estimator; until then they read 0 */
+	nest = nla_nest_start_noflag(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (type == LVS_SVC_ATTR_STATS64 || type == LVS_DEST_ATTR_STATS64) {
+		if (nla_put_u64_64bit(skb, LVS_STATS_ATTR_CONNS, c.conns,
+				      LVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_INPKTS, c.inpkts,
+				      LVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTPKTS, c.outpkts,
+				      LVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_CPS, 0,
+				      LVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_INPPS, 0,
+				      LVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTPPS, 0,
+				      LVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_INBPS, 0,
+				      LVS_STATS_ATTR_PAD) ||
+		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTBPS, 0,
+				      LVS_STATS_ATTR_PAD))
+			goto cancel;
+	} else {
+		if (nla_put_u32(skb, LVS_STATS_ATTR_CONNS, (u32)c.conns) ||
+		    nla_put_u32(skb, LVS_STATS_ATTR_INPKTS, (u32)c.inpkts) ||
+		    nla_put_u32(skb, LVS_STATS_ATTR_OUTPKTS, (u32)c.outpkts) ||
+		    nla_put_u32(skb, LVS_STATS_ATTR_CPS, 0) ||
+		    nla_put_u32(skb, LVS_STATS_ATTR_INPPS, 0) ||
+		    nla_put_u32(skb, LVS_STATS_ATTR_OUTPPS, 0) ||
+		    nla_put_u32(skb, LVS_STATS_ATTR_INBPS, 0) ||
+		    nla_put_u32(skb, LVS_STATS_ATTR_OUTBPS, 0))
+			goto cancel;
+	}
+	if (nla_put_u64_64bit(skb, LVS_STATS_ATTR_INBYTES, c.inbytes,
+			      LVS_STATS_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTBYTES, c.outbytes,
+			      LVS_STATS_ATTR_PAD))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int lvs_nl_put_addr(struct sk_buff *skb, int type, u16 af,
+			   const union nf_inet_addr *addr)
+{
+	union nf_inet_addr out = {};
+
+	/* always the full 16 bytes, as IPVS sends them */
+	if (af == AF_INET)
+		out.ip = addr->ip;
+	else
+		out.in6 = addr->in6;
+	return nla_put(skb, type, sizeof(out), &out);
+}
+
+static int lvs_nl_fill_service(struct sk_buff *skb,
+			       const struct lvs_service *svc)
+{
+	const struct lvs_scheduler *sched;
+	struct lvs_flags flags = {
+		.flags = READ_ONCE(svc->flags),
+		.mask = ~0U,
+	};
+	struct nlattr *nest;
+
+	nest = nla_nest_start_noflag(skb, LVS_CMD_ATTR_SERVICE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(skb, LVS_SVC_ATTR_AF, svc->af))
+		goto cancel;
+	if (svc->fwmark) {
+		if (nla_put_u32(skb, LVS_SVC_ATTR_FWMARK, svc->fwmark))
+			goto cancel;
+	} else if (nla_put_u16(skb, LVS_SVC_ATTR_PROTOCOL, svc->protocol) ||
+		   lvs_nl_put_addr(skb, LVS_SVC_ATTR_ADDR, svc->af,
+				   &svc->addr) ||
+		   nla_put_be16(skb, LVS_SVC_ATTR_PORT, svc->port)) {
+		goto cancel;
+	}
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&svc->lnet->config_mutex));
+	if (nla_put_string(skb, LVS_SVC_ATTR_SCHED_NAME,
+			   sched ? sched->name : "none") ||
+	    nla_put(skb, LVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
+	    nla_put_u32(skb, LVS_SVC_ATTR_TIMEOUT, READ_ONCE(svc->timeout)) ||
+	    nla_put_be32(skb, LVS_SVC_ATTR_NETMASK, READ_ONCE(svc->netmask)) ||
+	    lvs_nl_put_stats(skb, LVS_SVC_ATTR_STATS, &svc->stats) ||
+	    lvs_nl_put_stats(skb, LVS_SVC_ATTR_STATS64, &svc->stats))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int lvs_nl_fill_dest(struct sk_buff *skb, const struct lvs_dest *dest)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start_noflag(skb, LVS_CMD_ATTR_DEST);
+	if (!nest)
+		return -EMSGSIZE;
+	if (lvs_nl_put_addr(skb, LVS_DEST_ATTR_ADDR, dest->af, &dest->addr) ||
+	    nla_put_be16(skb, LVS_DEST_ATTR_PORT, dest->port) ||
+	    nla_put_u32(skb, LVS_DEST_ATTR_FWD_METHOD, READ_ONCE(dest->fwd)) ||
+	    nla_put_u32(skb, LVS_DEST_ATTR_WEIGHT, READ_ONCE(dest->weight)) ||
+	    nla_put_u8(skb, LVS_DEST_ATTR_TUN_TYPE, READ_ONCE(dest->tun_type)) ||
+	    nla_put_be16(skb, LVS_DEST_ATTR_TUN_PORT,
+			 READ_ONCE(dest->tun_port)) ||
+	    nla_put_u16(skb, LVS_DEST_ATTR_TUN_FLAGS,
+			READ_ONCE(dest->tun_flags)) ||
+	    nla_put_u32(skb, LVS_DEST_ATTR_U_THRESH,
+			READ_ONCE(dest->u_threshold)) ||
+	    nla_put_u32(skb, LVS_DEST_ATTR_L_THRESH,
+			READ_ONCE(dest->l_threshold)) ||
+	    nla_put_u32(skb, LVS_DEST_ATTR_ACTIVE_CONNS,
+			atomic_read(&dest->activeconns)) ||
+	    nla_put_u32(skb, LVS_DEST_ATTR_INACT_CONNS,
+			atomic_read(&dest->inactconns)) ||
+	    nla_put_u32(skb, LVS_DEST_ATTR_PERSIST_CONNS,
+			atomic_read(&dest->persistconns)) ||
+	    nla_put_u16(skb, LVS_DEST_ATTR_ADDR_FAMILY, dest->af) ||
+	    lvs_nl_put_stats(skb, LVS_DEST_ATTR_STATS, &dest->stats) ||
+	    lvs_nl_put_stats(skb, LVS_DEST_ATTR_STATS64, &dest->stats))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* One dump message (NLM_F_MULTI) holding what @fill puts. */
+static int lvs_nl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			   u8 cmd, const void *obj,
+			   int (*fill)(struct sk_buff *skb, const void *obj))
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &lvs_genl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (fill(skb, obj)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int lvs_nl_fill_service_obj(struct sk_buff *skb, const void *obj)
+{
+	return lvs_nl_fill_service(skb, obj);
+}
+
+static int lvs_nl_fill_dest_obj(struct sk_buff *skb, const void *obj)
+{
+	return lvs_nl_fill_dest(skb, obj);
+}
+
+/*
+ * Dump every virtual service of the namespace. cb->args[0] counts the
+ * services already sent, so a table larger than one message continues
+ * where the previous part stopped.
+ */
+static int lvs_nl_dump_services(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct lvs_net *lnet = lvs_net(sock_net(skb->sk));
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	struct lvs_service *svc;
+	long idx = 0;
+	int err, i;
+
+	err = lvs_nl_parse_request(tb, cb->nlh, cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&lnet->config_mutex);
+	for (i = 0; i < LVS_SVC_BUCKETS; i++) {
+		hlist_for_each_entry(svc, &lnet->svc_table[i], node) {
+			if (idx++ < cb->args[0])
+				continue;
+			if (lvs_nl_dump_one(skb, cb, LVS_CMD_NEW_SERVICE, svc,
+					    lvs_nl_fill_service_obj)) {
+				idx--;
+				goto out;
+			}
+		}
+	}
+out:
+	mutex_unlock(&lnet->config_mutex);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/* Dump the real servers of the service the request names. */
+static int lvs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct lvs_net *lnet = lvs_net(sock_net(skb->sk));
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	struct lvs_service *svc;
+	struct lvs_dest *dest;
+	long idx = 0;
+	int err;
+
+	err = lvs_nl_parse_request(tb, cb->nlh, cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&lnet->config_mutex);
+	svc = lvs_nl_service(lnet, tb, cb->extack, &err);
+	if (!svc)
+		goto out;
+	list_for_each_entry(dest, &svc->dests, list) {
+		if (idx++ < cb->args[0])
+			continue;
+		if (lvs_nl_dump_one(skb, cb, LVS_CMD_NEW_DEST, dest,
+				    lvs_nl_fill_dest_obj)) {
+			idx--;
+			break;
+		}
+	}
+	cb->args[0] = idx;
+	err = skb->len;
+out:
+	mutex_unlock(&lnet->config_mutex);
+	return err;
+}
+
+/* GET_SERVICE for one service. */
+static int lvs_nl_get_service(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lvs_net *lnet = lvs_net(genl_info_net(info));
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	struct lvs_service *svc;
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	err = lvs_nl_parse_request(tb, info->nlhdr, info->extack);
+	if (err)
+		return err;
+	reply = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	mutex_lock(&lnet->config_mutex);
+	svc = lvs_nl_service(lnet, tb, info->extack, &err);
+	if (!svc)
+		goto err_unlock;
+	err = -EMSGSIZE;
+	hdr = genlmsg_put_reply(reply, info, &lvs_genl_family, 0,
+				LVS_CMD_NEW_SERVICE);
+	if (!hdr || lvs_nl_fill_service(reply, svc))
+		goto err_unlock;
+	mutex_unlock(&lnet->config_mutex);
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+
+err_unlock:
+	mutex_unlock(&lnet->config_mutex);
+	nlmsg_free(reply);
+	return err;
+}
+
+/* GET_CONFIG: the TCP, TCP FIN_WAIT and UDP timeouts, in seconds. */
+static int lvs_nl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lvs_net *lnet = lvs_net(genl_info_net(info));
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	err = lvs_nl_parse_request(tb, info->nlhdr, info->extack);
+	if (err)
+		return err;
+	reply = genlmsg_new(3 * nla_total_size(sizeof(u32)), GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(reply, info, &lvs_genl_family, 0,
+				LVS_CMD_SET_CONFIG);
+	if (!hdr ||
+	    nla_put_u32(reply, LVS_CMD_ATTR_TIMEOUT_TCP,
+			READ_ONCE(lnet->timeouts[LVS_PROTO_TCP]
+				  [LVS_TCP_S_ESTABLISHED]) / HZ) ||
+	    nla_put_u32(reply, LVS_CMD_ATTR_TIMEOUT_TCP_FIN,
+			READ_ONCE(lnet->timeouts[LVS_PROTO_TCP]
+				  [LVS_TCP_S_FIN_WAIT]) / HZ) ||
+	    nla_put_u32(reply, LVS_CMD_ATTR_TIMEOUT_UDP,
+			READ_ONCE(lnet->timeouts[LVS_PROTO_UDP]
+				  [LVS_UDP_S_NORMAL]) / HZ)) {
+		nlmsg_free(reply);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(reply, hdr);
+	return genlmsg_reply(reply, info);
+}
+
 static int lvs_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lvs_net *lnet = lvs_net(genl_info_net(info));
@@ -158,7 +801,7 @@ static int lvs_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	if (nla_put_u32(reply, LVS_INFO_ATTR_VERSION, LVS_VERSION_CODE) ||
 	    nla_put_u32(reply, LVS_INFO_ATTR_CONN_TAB_SIZE,
-			READ_ONCE(lnet->conn_buckets)))
+			lvs_conn_table_buckets(lnet)))
 		goto err_free;
 	genlmsg_end(reply, hdr);
 	return genlmsg_reply(reply, info);
@@ -168,30 +811,38 @@ err_free:
 	return -EMSGSIZE;
 }
 
-/*
- * Dump the virtual services of the namespace. The service table arrives
- * with the services themselves; until then every namespace has none and the
- * dump is empty, which is what ipvsadm -L prints as a bare header.
- */
-static int lvs_nl_dump_services(struct sk_buff *skb,
-				struct netlink_callback *cb)
-{
-	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
-
-	return lvs_nl_parse_request(tb, cb->nlh, cb->extack);
-}
+#define LVS_NL_SET(c) { .cmd = c, .flags = GENL_UNS_ADMIN_PERM, \
+			.doit = lvs_nl_set }
 
 static const struct genl_small_ops lvs_genl_ops[] = {
+	LVS_NL_SET(LVS_CMD_NEW_SERVICE),
+	LVS_NL_SET(LVS_CMD_SET_SERVICE),
+	LVS_NL_SET(LVS_CMD_DEL_SERVICE),
 	{
 		.cmd = LVS_CMD_GET_SERVICE,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.doit = lvs_nl_get_service,
 		.dumpit = lvs_nl_dump_services,
+	},
+	LVS_NL_SET(LVS_CMD_NEW_DEST),
+	LVS_NL_SET(LVS_CMD_SET_DEST),
+	LVS_NL_SET(LVS_CMD_DEL_DEST),
+	{
+		.cmd = LVS_CMD_GET_DEST,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.dumpit = lvs_nl_dump_dests,
+	},
+	{
+		.cmd = LVS_CMD_GET_CONFIG,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.doit = lvs_nl_get_config,
 	},
 	{
 		.cmd = LVS_CMD_GET_INFO,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = lvs_nl_get_info,
 	},
+	LVS_NL_SET(LVS_CMD_FLUSH),
 };
 
 static struct genl_family lvs_genl_family __ro_after_init = {

@@ -149,7 +149,7 @@ enum lvs_svc_attr {
 	LVS_SVC_ATTR_SCHED_NAME,	/* string */
 	LVS_SVC_ATTR_FLAGS,		/* struct lvs_flags */
 	LVS_SVC_ATTR_TIMEOUT,		/* u32 persistence timeout, seconds */
-	LVS_SVC_ATTR_NETMASK,		/* u32 mask (v4) or prefix length (v6) */
+	LVS_SVC_ATTR_NETMASK,		/* v4: mask (network order), v6: prefix */
 	LVS_SVC_ATTR_STATS,		/* nested enum lvs_stats_attr, u32 */
 	LVS_SVC_ATTR_PE_NAME,		/* string: persistence engine */
 	LVS_SVC_ATTR_STATS64,		/* nested enum lvs_stats_attr, u64 */

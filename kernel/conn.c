@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table.
+ *
+ * Each namespace has two resizable hash tables (rhashtable) of struct
+ * lvs_conn: "in", keyed by the client side (protocol, client address and
+ * port, virtual address and port), which packets from clients look up, and
+ * "out", keyed by the real-server side (real server address and port,
+ * client address and port), which NAT replies look up. Only NAT
+ * connections go into "out": with direct routing and tunnels replies do
+ * not pass the director. Keys are hashed with jhash and the table's random
+ * seed; the tables grow at 75% load and shrink at 30%, so the cost of a
+ * lookup does not depend on how many connections there are.
+ *
+ * Lookups are lockless under RCU. A connection is created by the packet
+ * path (lvs_conn_new(), softirq) and destroyed by its own timer. Expiry is
+ * lazy: a packet only stores a new deadline in ->expires; when the timer
+ * fires it re-arms itself for the stored deadline if that moved, and only
+ * a state change that shortens the deadline re-arms the timer early. A
+ * destroyed connection is unhashed first and freed after an RCU grace
+ * period, so packet-path readers hold no reference.
+ *
+ * A connection holds a reference on its real server (dest), and counts in
+ * its active or inactive connections as IPVS does: a new connection is
+ * active, and moves between the two as its protocol state is one that
+ * lvs_proto.active marks or not.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+
+#include "lvs.h"
+
+static struct kmem_cache *lvs_conn_cache __read_mostly;
+
+/* What identifies a connection from one side. */
+struct lvs_conn_key {
+	const union nf_inet_addr *saddr;
+	const union nf_inet_addr *daddr;
+	__be16 sport;
+	__be16 dport;
+	u16 af;
+	u8 protocol;
+};
+
+static u32 lvs_conn_key_hash(const struct lvs_conn_key *k, u32 seed)
+{
+	u32 ports = (__force u32)k->sport << 16 | (__force u32)k->dport;
+	u32 h;
+
+	if (k->af == AF_INET6)
+		h = jhash2(k->saddr->all, 4, jhash2(k->daddr->all, 4, seed));
+	else
+		h = jhash_2words((__force u32)k->saddr->ip,
+				 (__force u32)k->daddr->ip, seed);
+	return jhash_3words(h, ports, k->af << 8 | k->protocol, seed);
+}
+
+static bool lvs_conn_key_equal(const struct lvs_conn_key *a,
+			       const struct lvs_conn_key *b)
+{
+	return a->af == b->af && a->protocol == b->protocol &&
+	       a->sport == b->sport && a->dport == b->dport &&
+	       lvs_addr_equal(a->af, a->saddr, b->saddr) &&
+	       lvs_addr_equal(a->af, a->daddr, b->daddr);
+}
+
+static void lvs_conn_in_key(const struct lvs_conn *cp, struct lvs_conn_key *k)
+{
+	*k = (struct lvs_conn_key) {
+		.saddr = &cp->caddr, .daddr = &cp->vaddr,
+		.sport = cp->cport, .dport = cp->vport,
+		.af = cp->af, .protocol = cp->protocol,
+	};
+}
+
+static void lvs_conn_out_key(const struct lvs_conn *cp, struct lvs_conn_key *k)
+{
+	*k = (struct lvs_conn_key) {
+		.saddr = &cp->daddr, .daddr = &cp->caddr,
+		.sport = cp->dport, .dport = cp->cport,
+		.af = cp->af, .protocol = cp->protocol,
+	};
+}
+
+static u32 lvs_conn_hashfn(const void *data, u32 len, u32 seed)
+{
+	return lvs_conn_key_hash(data, seed);
+}
+
+static u32 lvs_conn_in_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	struct lvs_conn_key k;
+
+	lvs_conn_in_key(data, &k);
+	return lvs_conn_key_hash(&k, seed);
+}
+
+static u32 lvs_conn_out_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	struct lvs_conn_key k;
+
+	lvs_conn_out_key(data, &k);
+	return lvs_conn_key_hash(&k, seed);
+}
+
+static int lvs_conn_in_cmpfn(struct rhashtable_compare_arg *arg,
+			     const void *obj)
+{
+	struct lvs_conn_key k;
+
+	lvs_conn_in_key(obj, &k);
+	return !lvs_conn_key_equal(arg->key, &k);
+}
+
+static int lvs_conn_out_cmpfn(struct rhashtable_compare_arg *arg,
+			      const void *obj)
+{
+	struct lvs_conn_key k;
+
+	lvs_conn_out_key(obj, &k);
+	return !lvs_conn_key_equal(arg->key, &k);
+}
+
+static const struct rhashtable_params lvs_conn_in_params = {
+	.head_offset = offsetof(struct lvs_conn, in_node),
+	.hashfn = lvs_conn_hashfn,
+	.obj_hashfn = lvs_conn_in_obj_hashfn,
+	.obj_cmpfn = lvs_conn_in_cmpfn,
+	.min_size = LVS_CONN_TABLE_MIN_BUCKETS,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params lvs_conn_out_params = {
+	.head_offset = offsetof(struct lvs_conn, out_node),
+	.hashfn = lvs_conn_hashfn,
+	.obj_hashfn = lvs_conn_out_obj_hashfn,
+	.obj_cmpfn = lvs_conn_out_cmpfn,
+	.min_size = LVS_CONN_TABLE_MIN_BUCKETS,
+	.automatic_shrinking = true,
+};
+
+/* The connection a packet from a client belongs to. Context: RCU. */
+struct lvs_conn *lvs_conn_in_lookup(struct lvs_net *lnet,
+				    const struct lvs_packet *pkt)
+{
+	struct lvs_conn_key k = {
+		.saddr = &pkt->saddr, .daddr = &pkt->daddr,
+		.sport = pkt->sport, .dport = pkt->dport,
+		.af = pkt->af, .protocol = pkt->protocol,
+	};
+
+	return rhashtable_lookup(&lnet->conn_in, &k, lvs_conn_in_params);
+}
+
+/* The NAT connection a packet from a real server answers. Context: RCU. */
+struct lvs_conn *lvs_conn_out_lookup(struct lvs_net *lnet,
+				     const struct lvs_packet *pkt)
+{
+	struct lvs_conn_key k = {
+		.saddr = &pkt->saddr, .daddr = &pkt->daddr,
+		.sport = pkt->sport, .dport = pkt->dport,
+		.af = pkt->af, .protocol = pkt->protocol,
+	};
+
+	return rhashtable_lookup(&lnet->conn_out, &k, lvs_conn_out_params);
+}
+
+static unsigned long lvs_conn_timeout(const struct lvs_conn *cp,
+				      unsigned int state)
+{
+	return cp->lnet->timeouts[lvs_proto_index(cp->protocol)][state];
+}
+
+static void lvs_conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(lvs_conn_cache,
+			container_of(head, struct lvs_conn, rcu));
+}
+
+/* Stop counting @cp in its dest and let go of the dest. */
+static void lvs_conn_unbind(struct lvs_conn *cp)
+{
+	struct lvs_dest *dest = cp->dest;
+
+	if (cp->flags & LVS_CONN_F_INACTIVE)
+		atomic_dec(&dest->inactconns);
+	else
+		atomic_dec(&dest->activeconns);
+	lvs_dest_update_overload(dest);
+	lvs_dest_put(dest);
+}
+
+/* Unhash and free @cp; its timer is not pending. Context: BH disabled. */
+static void lvs_conn_destroy(struct lvs_conn *cp)
+{
+	struct lvs_net *lnet = cp->lnet;
+
+	rhashtable_remove_fast(&lnet->conn_in, &cp->in_node,
+			       lvs_conn_in_params);
+	if (cp->out_hashed)
+		rhashtable_remove_fast(&lnet->conn_out, &cp->out_node,
+				       lvs_conn_out_params);
+	lvs_conn_unbind(cp);
+	atomic_dec(&lnet->conn_count);
+	call_rcu(&cp->rcu, lvs_conn_free_rcu);
+}
+
+static void lvs_conn_timer(struct timer_list *t)
+{
+	struct lvs_conn *cp = from_timer(cp, t, timer);
+
+	spin_lock(&cp->lock);
+	/* packets moved the deadline since the timer was armed */
+	if (time_after(cp->expires, jiffies)) {
+		mod_timer(&cp->timer, cp->expires);
+		spin_unlock(&cp->lock);
+		return;
+	}
+	cp->dead = true;
+	spin_unlock(&cp->lock);
+	lvs_conn_destroy(cp);
+}
+
+/*
+ * lvs_conn_new - make a connection for @pkt to real server @dest
+ *
+ * Return: the connection, now in the tables; or NULL when memory is short,
+ * @dest is being freed, or the table refused it. If another CPU made the
+ * same connection first, that one is returned.
+ * Context: softirq, rcu_read_lock().
+ */
+struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
+			      const struct lvs_packet *pkt,
+			      struct lvs_dest *dest)
+{
+	unsigned int fwd = READ_ONCE(dest->fwd);
+	struct lvs_conn *cp, *other;
+
+	if (!refcount_inc_not_zero(&dest->refcnt))
+		return NULL;
+	cp = kmem_cache_zalloc(lvs_conn_cache, GFP_ATOMIC);
+	if (!cp) {
+		lvs_dest_put(dest);
+		return NULL;
+	}
+	cp->af = pkt->af;
+	cp->protocol = pkt->protocol;
+	cp->caddr = pkt->saddr;
+	cp->cport = pkt->sport;
+	cp->vaddr = pkt->daddr;
+	cp->vport = pkt->dport;
+	cp->daddr = dest->addr;
+	/* a port-0 (all ports) service keeps the client's port */
+	cp->dport = dest->port ? dest->port : pkt->dport;
+	cp->flags = fwd;
+	cp->state = 0;
+	cp->lnet = lnet;
+	cp->dest = dest;
+	spin_lock_init(&cp->lock);
+	timer_setup(&cp->timer, lvs_conn_timer, 0);
+	cp->expires = jiffies + lvs_conn_timeout(cp, cp->state);
+
+	other = rhashtable_lookup_get_insert_fast(&lnet->conn_in, &cp->in_node,
+						  lvs_conn_in_params);
+	if (other) {
+		kmem_cache_free(lvs_conn_cache, cp);
+		lvs_dest_put(dest);
+		return IS_ERR(other) ? NULL : other;
+	}
+	/* A reply key already taken means two clients look alike to the
+	 * real server; replies then match the first of them, as in IPVS. */
+	if (fwd == LVS_CONN_F_MASQ)
+		cp->out_hashed = !rhashtable_insert_fast(&lnet->conn_out,
+							 &cp->out_node,
+							 lvs_conn_out_params);
+
+	atomic_inc(&lnet->conn_count);
+	atomic_inc(&dest->activeconns);
+	lvs_dest_update_overload(dest);
+	mod_timer(&cp->timer, cp->expires);
+	return cp;
+}
+
+/*
+ * Account a packet of @cp travelling @dir: protocol state, the counters of
+ * the dest, and the deadline. Context: softirq, rcu_read_lock().
+ */
+void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
+		     const struct lvs_packet *pkt)
+{
+	const struct lvs_proto *proto = lvs_proto(cp->protocol);
+	unsigned int state = READ_ONCE(cp->state);
+	unsigned long expires;
+
+	if (proto->next_state(state, dir, pkt->tcp_flags) != state) {
+		struct lvs_dest *dest = cp->dest;
+
+		spin_lock(&cp->lock);
+		state = proto->next_state(cp->state, dir, pkt->tcp_flags);
+		if (state != cp->state) {
+			bool inactive = cp->flags & LVS_CONN_F_INACTIVE;
+			bool active = proto->active[state];
+
+			if (active && inactive) {
+				cp->flags &= ~LVS_CONN_F_INACTIVE;
+				atomic_dec(&dest->inactconns);
+				atomic_inc(&dest->activeconns);
+			} else if (!active && !inactive) {
+				cp->flags |= LVS_CONN_F_INACTIVE;
+				atomic_dec(&dest->activeconns);
+				atomic_inc(&dest->inactconns);
+			}
+			WRITE_ONCE(cp->state, state);
+			expires = jiffies + lvs_conn_timeout(cp, state);
+			WRITE_ONCE(cp->expires, expires);
+			/* a shorter deadline needs the timer earlier */
+			if (!cp->dead && time_before(expires, cp->timer.expires))
+				mod_timer(&cp->timer, expires);
+		}
+		spin_unlock(&cp->lock);
+		return;
+	}
+	expires = jiffies + lvs_conn_timeout(cp, state);
+	if (READ_ONCE(cp->expires) != expires)
+		WRITE_ONCE(cp->expires, expires);
+}
+
+int lvs_conn_table_init(struct lvs_net *lnet)
+{
+	int err, i;
+
+	for (i = 0; i < LVS_PROTO_MAX_STATES; i++) {
+		if (i < lvs_proto_tcp.n_states)
+			lnet->timeouts[LVS_PROTO_TCP][i] =
+				lvs_proto_tcp.timeouts[i] * HZ;
+		if (i < lvs_proto_udp.n_states)
+			lnet->timeouts[LVS_PROTO_UDP][i] =
+				lvs_proto_udp.timeouts[i] * HZ;
+	}
+	atomic_set(&lnet->conn_count, 0);
+	err = rhashtable_init(&lnet->conn_in, &lvs_conn_in_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&lnet->conn_out, &lvs_conn_out_params);
+	if (err)
+		rhashtable_destroy(&lnet->conn_in);
+	return err;
+}
+
+/* Expire every connection now; returns how many were still there. */
+static int lvs_conn_flush_pass(struct lvs_net *lnet)
+{
+	struct rhashtable_iter iter;
+	struct lvs_conn *cp;
+	int seen = 0;
+
+	rhashtable_walk_enter(&lnet->conn_in, &iter);
+	rhashtable_walk_start(&iter);
+	while ((cp = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(cp))
+			continue;
+		seen++;
+		/* a timer running now must not re-arm: make it expire */
+		local_bh_disable();
+		spin_lock(&cp->lock);
+		cp->expires = jiffies;
+		if (!cp->dead && timer_delete(&cp->timer)) {
+			cp->dead = true;
+			spin_unlock(&cp->lock);
+			lvs_conn_destroy(cp);
+		} else {
+			spin_unlock(&cp->lock);
+		}
+		local_bh_enable();
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return seen;
+}
+
+/*
+ * The namespace is going: its hooks are gone, so no connection is made
+ * any more. Expire what is left, wait for timers that were running, then
+ * for the RCU callbacks that free connections and dests.
+ */
+void lvs_conn_table_exit(struct lvs_net *lnet)
+{
+	while (lvs_conn_flush_pass(lnet) || atomic_read(&lnet->conn_count))
+		schedule_timeout_uninterruptible(1);
+	rhashtable_destroy(&lnet->conn_out);
+	rhashtable_destroy(&lnet->conn_in);
+}
+
+unsigned int lvs_conn_table_buckets(struct lvs_net *lnet)
+{
+	const struct bucket_table *tbl;
+	unsigned int size;
+
+	rcu_read_lock();
+	tbl = rcu_dereference(lnet->conn_in.tbl);
+	size = tbl->size;
+	rcu_read_unlock();
+	return size;
+}
+
+int __init lvs_conn_cache_init(void)
+{
+	lvs_conn_cache = KMEM_CACHE(lvs_conn, 0);
+	return lvs_conn_cache ? 0 : -ENOMEM;
+}
+
+/* After every namespace's table is gone and its RCU callbacks have run. */
+void lvs_conn_cache_exit(void)
+{
+	kmem_cache_destroy(lvs_conn_cache);
+}

@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual services and their real servers (dests).
+ *
+ * Services of a namespace live in a hash table of LVS_SVC_BUCKETS chains,
+ * keyed with a per-namespace random seed by (af, protocol, address, port),
+ * or by (af, fwmark) for firewall-mark services. The packet path looks them
+ * up under RCU; every change happens under lvs_net.config_mutex.
+ *
+ * A service's dests form an RCU list in the order IPVS keeps them: a new
+ * dest goes to the head. Schedulers walk it under RCU.
+ *
+ * Lifetimes (see struct lvs_service and struct lvs_dest in lvs.h):
+ *   - the table holds a service reference, each dest holds one more;
+ *   - a service's list holds a dest reference, each connection one more;
+ *   - a dest removed while connections use it waits in lvs_net.dest_trash
+ *     and is revived if the same real server is added back to the same
+ *     service before its last connection goes;
+ *   - whoever drops the last reference frees the object after an RCU
+ *     grace period, because packet-path readers may still see it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jhash.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+
+#include "lvs.h"
+
+static u32 lvs_svc_hash(const struct lvs_net *lnet, u16 af, u8 protocol,
+			const union nf_inet_addr *addr, __be16 port, u32 mark)
+{
+	u32 h;
+
+	if (mark)
+		h = jhash_2words(mark, af, lnet->svc_hash_seed);
+	else
+		h = jhash_3words(af == AF_INET6 ? jhash2(addr->all, 4, 0) :
+				 (__force u32)addr->ip,
+				 (__force u32)port | protocol << 16, af,
+				 lnet->svc_hash_seed);
+	return h & (LVS_SVC_BUCKETS - 1);
+}
+
+static struct lvs_service *lvs_svc_find_rcu(struct lvs_net *lnet, u16 af,
+					    u8 protocol,
+					    const union nf_inet_addr *addr,
+					    __be16 port, u32 mark)
+{
+	u32 h = lvs_svc_hash(lnet, af, protocol, addr, port, mark);
+	struct lvs_service *svc;
+
+	hlist_for_each_entry_rcu(svc, &lnet->svc_table[h], node,
+				 lockdep_is_held(&lnet->config_mutex)) {
+		if (svc->af != af || svc->fwmark != mark)
+			continue;
+		if (mark || (svc->protocol == protocol && svc->port == port &&
+			     lvs_addr_equal(af, &svc->addr, addr)))
+			return svc;
+	}
+	return NULL;
+}
+
+/*
+ * lvs_service_lookup - the service a packet to @addr:@port belongs to
+ *
+ * As IPVS: a firewall-mark service for the packet's @mark first, then the
+ * service of the exact address and port, then a port-0 service of the
+ * address (persistent services that take every port).
+ * Context: rcu_read_lock() or the config mutex.
+ */
+struct lvs_service *lvs_service_lookup(struct lvs_net *lnet, u16 af,
+				       u8 protocol,
+				       const union nf_inet_addr *addr,
+				       __be16 port, u32 mark)
+{
+	struct lvs_service *svc = NULL;
+
+	if (mark)
+		svc = lvs_svc_find_rcu(lnet, af, 0, NULL, 0, mark);
+	if (!svc)
+		svc = lvs_svc_find_rcu(lnet, af, protocol, addr, port, 0);
+	if (!svc && port)
+		svc = lvs_svc_find_rcu(lnet, af, protocol, addr, 0, 0);
+	return svc;
+}
+
+/* The service @cfg names exactly. Context: the config mutex. */
+struct lvs_service *lvs_service_find(struct lvs_net *lnet,
+				     const struct lvs_service_cfg *cfg)
+{
+	lockdep_assert_held(&lnet->config_mutex);
+	return lvs_svc_find_rcu(lnet, cfg->af, cfg->protocol, &cfg->addr,
+				cfg->port, cfg->fwmark);
+}
+
+static void lvs_service_free_rcu(struct rcu_head *head)
+{
+	struct lvs_service *svc = container_of(head, struct lvs_service, rcu);
+
+	lvs_stats_free(&svc->stats);
+	kfree(svc);
+}
+
+static void lvs_service_put(struct lvs_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		call_rcu(&svc->rcu, lvs_service_free_rcu);
+}
+
+static void lvs_dest_free_rcu(struct rcu_head *head)
+{
+	struct lvs_dest *dest = container_of(head, struct lvs_dest, rcu);
+	struct lvs_dest_dst *dd = rcu_dereference_protected(dest->dest_dst, 1);
+
+	if (dd) {
+		dst_release(dd->dst);
+		kfree(dd);
+	}
+	lvs_stats_free(&dest->stats);
+	kfree(dest);
+}
+
+/*
+ * Drop a dest reference. The last one takes the dest out of the trash (if
+ * it waited there) and frees it. Context: any, including softirq.
+ */
+void lvs_dest_put(struct lvs_dest *dest)
+{
+	struct lvs_service *svc = dest->svc;
+	struct lvs_net *lnet = svc->lnet;
+
+	if (!refcount_dec_and_test(&dest->refcnt))
+		return;
+	spin_lock_bh(&lnet->trash_lock);
+	if (!list_empty(&dest->trash_list))
+		list_del(&dest->trash_list);
+	spin_unlock_bh(&lnet->trash_lock);
+	call_rcu(&dest->rcu, lvs_dest_free_rcu);
+	lvs_service_put(svc);
+}
+
+/*
+ * IPVS's overload rule: a real server with an upper threshold is
+ * overloaded from the moment its connections reach it, and stays so until
+ * they fall below the lower threshold, or below 3/4 of the upper one when
+ * no lower threshold is set. Called when a connection binds or unbinds.
+ */
+void lvs_dest_update_overload(struct lvs_dest *dest)
+{
+	u32 upper = READ_ONCE(dest->u_threshold);
+	u32 lower = READ_ONCE(dest->l_threshold);
+	u32 conns = atomic_read(&dest->activeconns) +
+		    atomic_read(&dest->inactconns);
+	bool over = test_bit(LVS_DEST_OVERLOAD, &dest->flags);
+
+	if (upper && conns >= upper) {
+		if (!over)
+			set_bit(LVS_DEST_OVERLOAD, &dest->flags);
+		return;
+	}
+	if (!over)
+		return;
+	if (!upper || (lower ? conns < lower : conns * 4 < upper * 3))
+		clear_bit(LVS_DEST_OVERLOAD, &dest->flags);
+}
+
+static void lvs_dest_apply(struct lvs_dest *dest,
+			   const struct lvs_dest_cfg *cfg)
+{
+	WRITE_ONCE(dest->fwd, cfg->fwd);
+	WRITE_ONCE(dest->weight, cfg->weight);
+	WRITE_ONCE(dest->u_threshold, cfg->u_threshold);
+	WRITE_ONCE(dest->l_threshold, cfg->l_threshold);
+	WRITE_ONCE(dest->tun_type, cfg->tun_type);
+	WRITE_ONCE(dest->tun_port, cfg->tun_port);
+	WRITE_ONCE(dest->tun_flags, cfg->tun_flags);
+	lvs_dest_update_overload(dest);
+	/* the forwarding method decides the route: look it up again */
+	lvs_dest_route_reset(dest);
+}
+
+static bool lvs_dest_matches(const struct lvs_dest *dest,
+			     const struct lvs_dest_cfg *cfg)
+{
+	return dest->af == cfg->af && dest->port == cfg->port &&
+	       lvs_addr_equal(cfg->af, &dest->addr, &cfg->addr);
+}
+
+/* The dest of @svc that @cfg names. Context: the config mutex. */
+struct lvs_dest *lvs_dest_find(struct lvs_service *svc,
+			       const struct lvs_dest_cfg *cfg)
+{
+	struct lvs_dest *dest;
+
+	lockdep_assert_held(&svc->lnet->config_mutex);
+	list_for_each_entry(dest, &svc->dests, list)
+		if (lvs_dest_matches(dest, cfg))
+			return dest;
+	return NULL;
+}
+
+/* A removed dest of @svc that connections still hold, taken out of the
+ * trash with a new list reference; NULL if there is none. */
+static struct lvs_dest *lvs_dest_revive(struct lvs_service *svc,
+					const struct lvs_dest_cfg *cfg)
+{
+	struct lvs_net *lnet = svc->lnet;
+	struct lvs_dest *dest, *found = NULL;
+
+	spin_lock_bh(&lnet->trash_lock);
+	list_for_each_entry(dest, &lnet->dest_trash, trash_list) {
+		if (dest->svc == svc && lvs_dest_matches(dest, cfg) &&
+		    refcount_inc_not_zero(&dest->refcnt)) {
+			list_del_init(&dest->trash_list);
+			found = dest;
+			break;
+		}
+	}
+	spin_unlock_bh(&lnet->trash_lock);
+	return found;
+}
+
+static struct lvs_dest *lvs_dest_alloc(struct lvs_service *svc,
+				       const struct lvs_dest_cfg *cfg)
+{
+	struct lvs_dest *dest;
+
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	if (!dest)
+		return NULL;
+	if (lvs_stats_init(&dest->stats)) {
+		kfree(dest);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&dest->trash_list);
+	dest->af = cfg->af;
+	dest->addr = cfg->addr;
+	dest->port = cfg->port;
+	spin_lock_init(&dest->dst_lock);
+	refcount_set(&dest->refcnt, 1);
+	refcount_inc(&svc->refcnt);
+	dest->svc = svc;
+	return dest;
+}
+
+/*
+ * lvs_dest_add - add real server @cfg to @svc
+ *
+ * Return: 0, -EEXIST if @svc has it already, -ENOMEM, or the scheduler's
+ * error. Context: the config mutex.
+ */
+int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg)
+{
+	const struct lvs_scheduler *sched;
+	struct lvs_dest *dest;
+	int err;
+
+	lockdep_assert_held(&svc->lnet->config_mutex);
+	if (lvs_dest_find(svc, cfg))
+		return -EEXIST;
+
+	dest = lvs_dest_revive(svc, cfg);
+	if (!dest)
+		dest = lvs_dest_alloc(svc, cfg);
+	if (!dest)
+		return -ENOMEM;
+	lvs_dest_apply(dest, cfg);
+	set_bit(LVS_DEST_AVAILABLE, &dest->flags);
+
+	list_add_rcu(&dest->list, &svc->dests);
+	svc->num_dests++;
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&svc->lnet->config_mutex));
+	if (sched && sched->add_dest) {
+		err = sched->add_dest(svc, dest);
+		if (err) {
+			lvs_dest_del(dest);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Change weight, thresholds, forwarding of @dest. Context: config mutex. */
+int lvs_dest_edit(struct lvs_dest *dest, const struct lvs_dest_cfg *cfg)
+{
+	struct lvs_service *svc = dest->svc;
+	const struct lvs_scheduler *sched;
+
+	lockdep_assert_held(&svc->lnet->config_mutex);
+	lvs_dest_apply(dest, cfg);
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&svc->lnet->config_mutex));
+	if (sched && sched->upd_dest)
+		return sched->upd_dest(svc, dest);
+	return 0;
+}
+
+/*
+ * Take @dest out of its service. Its connections keep forwarding to it
+ * (expire_nodest_conn = 0, the IPVS default); if there are any, the dest
+ * waits in the trash until they are gone. Context: the config mutex.
+ */
+void lvs_dest_del(struct lvs_dest *dest)
+{
+	struct lvs_service *svc = dest->svc;
+	struct lvs_net *lnet = svc->lnet;
+	const struct lvs_scheduler *sched;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	list_del_rcu(&dest->list);
+	svc->num_dests--;
+	clear_bit(LVS_DEST_AVAILABLE, &dest->flags);
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&lnet->config_mutex));
+	if (sched && sched->del_dest)
+		sched->del_dest(svc, dest);
+
+	/* In the trash before the list's reference goes, so that the last
+	 * connection, whenever it ends, finds it there. */
+	spin_lock_bh(&lnet->trash_lock);
+	list_add(&dest->trash_list, &lnet->dest_trash);
+	spin_unlock_bh(&lnet->trash_lock);
+	lvs_dest_put(dest);
+}
+
+/* Bind @svc to @sched, taking over the caller's module reference. */
+static int lvs_service_bind_sched(struct lvs_service *svc,
+				  const struct lvs_scheduler *sched)
+{
+	struct lvs_dest *dest;
+	int err;
+
+	if (sched->init_service) {
+		err = sched->init_service(svc);
+		if (err)
+			return err;
+	}
+	list_for_each_entry(dest, &svc->dests, list) {
+		if (!sched->add_dest)
+			break;
+		err = sched->add_dest(svc, dest);
+		if (err) {
+			if (sched->done_service)
+				sched->done_service(svc);
+			return err;
+		}
+	}
+	rcu_assign_pointer(svc->sched, sched);
+	return 0;
+}
+
+/* Unbind the scheduler; returns after no packet can still be using it. */
+static void lvs_service_unbind_sched(struct lvs_service *svc)
+{
+	const struct lvs_scheduler *sched;
+
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&svc->lnet->config_mutex));
+	if (!sched)
+		return;
+	RCU_INIT_POINTER(svc->sched, NULL);
+	/* pairs with rcu_read_lock() around ->schedule() in hooks.c */
+	synchronize_rcu();
+	if (sched->done_service)
+		sched->done_service(svc);
+	lvs_sched_put(sched);
+}
+
+static const char *lvs_sched_name(const struct lvs_service_cfg *cfg)
+{
+	/* IPVS's default when no scheduler is named */
+	return cfg->sched_name[0] ? cfg->sched_name : "wlc";
+}
+
+static void lvs_service_apply(struct lvs_service *svc,
+			      const struct lvs_service_cfg *cfg)
+{
+	WRITE_ONCE(svc->flags, cfg->flags | LVS_SVC_F_HASHED);
+	WRITE_ONCE(svc->timeout, cfg->timeout);
+	WRITE_ONCE(svc->netmask, cfg->netmask);
+}
+
+/*
+ * lvs_service_add - create the service @cfg describes
+ *
+ * Return: 0; -EEXIST if it exists; -ENOENT for an unknown scheduler;
+ * -ENOMEM. Context: the config mutex.
+ */
+int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg)
+{
+	const struct lvs_scheduler *sched;
+	struct lvs_service *svc;
+	u32 h;
+	int err;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	if (lvs_service_find(lnet, cfg))
+		return -EEXIST;
+	sched = lvs_sched_get(lvs_sched_name(cfg));
+	if (!sched)
+		return -ENOENT;
+
+	err = -ENOMEM;
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		goto err_put_sched;
+	if (lvs_stats_init(&svc->stats))
+		goto err_free_svc;
+	svc->lnet = lnet;
+	svc->af = cfg->af;
+	svc->protocol = cfg->protocol;
+	svc->addr = cfg->addr;
+	svc->port = cfg->port;
+	svc->fwmark = cfg->fwmark;
+	INIT_LIST_HEAD(&svc->dests);
+	spin_lock_init(&svc->sched_lock);
+	refcount_set(&svc->refcnt, 1);
+	lvs_service_apply(svc, cfg);
+
+	err = lvs_service_bind_sched(svc, sched);
+	if (err)
+		goto err_free_stats;
+
+	if (!lnet->num_services) {
+		err = lvs_hooks_register(lnet);
+		if (err)
+			goto err_unbind;
+	}
+	lnet->num_services++;
+	h = lvs_svc_hash(lnet, svc->af, svc->protocol, &svc->addr, svc->port,
+			 svc->fwmark);
+	hlist_add_head_rcu(&svc->node, &lnet->svc_table[h]);
+	return 0;
+
+err_unbind:
+	lvs_service_unbind_sched(svc);
+	sched = NULL;
+err_free_stats:
+	lvs_stats_free(&svc->stats);
+err_free_svc:
+	kfree(svc);
+err_put_sched:
+	if (sched)
+		lvs_sched_put(sched);
+	return err;
+}
+
+/*
+ * lvs_service_edit - change scheduler, flags and persistence of @svc
+ *
+ * Return: 0, -ENOENT for an unknown scheduler, or the new scheduler's
+ * error; the service then schedules nothing until it is edited again.
+ * Context: the config mutex.
+ */
+int lvs_service_edit(struct lvs_service *svc,
+		     const struct lvs_service_cfg *cfg)
+{
+	const struct lvs_scheduler *sched, *old;
+	int err;
+
+	lockdep_assert_held(&svc->lnet->config_mutex);
+	old = rcu_dereference_protected(svc->sched,
+					lockdep_is_held(&svc->lnet->config_mutex));
+	if (!old || strcmp(old->name, lvs_sched_name(cfg))) {
+		sched = lvs_sched_get(lvs_sched_name(cfg));
+		if (!sched)
+			return -ENOENT;
+		lvs_service_unbind_sched(svc);
+		err = lvs_service_bind_sched(svc, sched);
+		if (err) {
+			/* as IPVS: the service is left without a scheduler */
+			lvs_sched_put(sched);
+			return err;
+		}
+	}
+	lvs_service_apply(svc, cfg);
+	return 0;
+}
+
+/* Delete @svc and its real servers. Context: the config mutex. */
+void lvs_service_del(struct lvs_service *svc)
+{
+	struct lvs_net *lnet = svc->lnet;
+	struct lvs_dest *dest, *next;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	hlist_del_rcu(&svc->node);
+	if (!--lnet->num_services)
+		lvs_hooks_unregister(lnet);
+	lvs_service_unbind_sched(svc);
+	list_for_each_entry_safe(dest, next, &svc->dests, list)
+		lvs_dest_del(dest);
+	lvs_service_put(svc);
+}
+
+/* Delete every service of the namespace. Context: the config mutex. */
+void lvs_services_flush(struct lvs_net *lnet)
+{
+	struct hlist_node *next;
+	struct lvs_service *svc;
+	int i;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	for (i = 0; i < LVS_SVC_BUCKETS; i++)
+		hlist_for_each_entry_safe(svc, next, &lnet->svc_table[i], node)
+			lvs_service_del(svc);
+}
+
+int lvs_services_init(struct lvs_net *lnet)
+{
+	lnet->svc_table = kcalloc(LVS_SVC_BUCKETS, sizeof(*lnet->svc_table),
+				  GFP_KERNEL);
+	if (!lnet->svc_table)
+		return -ENOMEM;
+	mutex_init(&lnet->config_mutex);
+	INIT_LIST_HEAD(&lnet->dest_trash);
+	spin_lock_init(&lnet->trash_lock);
+	lnet->svc_hash_seed = get_random_u32();
+	return 0;
+}
+
+/*
+ * The namespace is going away: no request can reach it any more. Services
+ * go first; their dests may wait in the trash for connections, which the
+ * connection table's exit (called after this) flushes, freeing them.
+ */
+void lvs_services_exit(struct lvs_net *lnet)
+{
+	mutex_lock(&lnet->config_mutex);
+	lvs_services_flush(lnet);
+	mutex_unlock(&lnet->config_mutex);
+	kfree(lnet->svc_table);
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packet, byte and connection counters.
+ *
+ * Every service, real server and namespace has a struct lvs_stats: one set
+ * of 64-bit counters per CPU. The packet path adds to its own CPU's set
+ * (lvs_stats_count() in lvs.h), so no cache line is shared between CPUs and
+ * no atomic operation is needed; the u64_stats seqcount lets 32-bit readers
+ * see consistent 64-bit values. Readers (netlink, /proc) add up all CPUs.
+ */
+#include <linux/percpu.h>
+#include <linux/string.h>
+
+#include "lvs.h"
+
+int lvs_stats_init(struct lvs_stats *stats)
+{
+	int cpu;
+
+	stats->cpu = alloc_percpu(struct lvs_cpu_stats);
+	if (!stats->cpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(stats->cpu, cpu)->syncp);
+	return 0;
+}
+
+void lvs_stats_free(struct lvs_stats *stats)
+{
+	free_percpu(stats->cpu);
+	stats->cpu = NULL;
+}
+
+void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct lvs_cpu_stats *s = per_cpu_ptr(stats->cpu, cpu);
+		struct lvs_counters c;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			c.conns = u64_stats_read(&s->conns);
+			c.inpkts = u64_stats_read(&s->inpkts);
+			c.outpkts = u64_stats_read(&s->outpkts);
+			c.inbytes = u64_stats_read(&s->inbytes);
+			c.outbytes = u64_stats_read(&s->outbytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		sum->conns += c.conns;
+		sum->inpkts += c.inpkts;
+		sum->outpkts += c.outpkts;
+		sum->inbytes += c.inbytes;
+		sum->outbytes += c.outbytes;
+	}
+}
