@@ -238,6 +238,7 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 {
 	unsigned int fwd = READ_ONCE(dest->fwd);
 	struct lvs_conn *cp, *other;
+	struct lvs_conn_key key;
 
 	if (!refcount_inc_not_zero(&dest->refcnt))
 		return NULL;
@@ -263,8 +264,10 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	timer_setup(&cp->timer, lvs_conn_timer, 0);
 	cp->expires = jiffies + lvs_conn_timeout(cp, cp->state);
 
-	other = rhashtable_lookup_get_insert_fast(&lnet->conn_in, &cp->in_node,
-						  lvs_conn_in_params);
+	lvs_conn_in_key(cp, &key);
+	other = rhashtable_lookup_get_insert_key(&lnet->conn_in, &key,
+						 &cp->in_node,
+						 lvs_conn_in_params);
 	if (other) {
 		kmem_cache_free(lvs_conn_cache, cp);
 		lvs_dest_put(dest);
