@@ -164,6 +164,7 @@ void lvs_dest_update_overload(struct lvs_dest *dest)
 	if (!upper || (lower ? conns < lower : conns * 4 < upper * 3))
 		clear_bit(LVS_DEST_OVERLOAD, &dest->flags);
 }
+EXPORT_SYMBOL_GPL(lvs_dest_update_overload);
 
 static void lvs_dest_apply(struct lvs_dest *dest,
 			   const struct lvs_dest_cfg *cfg)
