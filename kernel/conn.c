@@ -273,8 +273,10 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 		lvs_dest_put(dest);
 		return IS_ERR(other) ? NULL : other;
 	}
-	/* A reply key already taken means two clients look alike to the
-	 * real server; replies then match the first of them, as in IPVS. */
+	/*
+	 * A reply key already taken means two clients look alike to the
+	 * real server; replies then match the first of them, as in IPVS.
+	 */
 	if (fwd == LVS_CONN_F_MASQ)
 		cp->out_hashed = !rhashtable_insert_fast(&lnet->conn_out,
 							 &cp->out_node,

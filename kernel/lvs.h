@@ -364,11 +364,11 @@ struct lvs_conn {
  */
 struct lvs_net {
 	struct net *net;
-	struct mutex config_mutex;
+	struct mutex config_mutex;	/* see above */
 	struct hlist_head *svc_table;
 	unsigned int num_services;
 	struct list_head dest_trash;
-	spinlock_t trash_lock;
+	spinlock_t trash_lock;		/* see above */
 	u32 svc_hash_seed;
 	bool hooks_registered;
 	struct lvs_stats stats;
@@ -476,8 +476,10 @@ static inline void lvs_untrack(struct sk_buff *skb)
 #endif
 }
 
-/* xmit/: transmitters return a netfilter verdict and consume @skb on
- * NF_STOLEN. Context: softirq, rcu_read_lock(). */
+/*
+ * xmit/: transmitters return a netfilter verdict and consume @skb on
+ * NF_STOLEN. Context: softirq, rcu_read_lock().
+ */
 unsigned int lvs_xmit_nat(struct sk_buff *skb, struct lvs_conn *cp,
 			  const struct lvs_packet *pkt);
 unsigned int lvs_nat_reply(struct sk_buff *skb, struct lvs_conn *cp,

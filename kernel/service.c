@@ -201,8 +201,10 @@ struct lvs_dest *lvs_dest_find(struct lvs_service *svc,
 	return NULL;
 }
 
-/* A removed dest of @svc that connections still hold, taken out of the
- * trash with a new list reference; NULL if there is none. */
+/*
+ * A removed dest of @svc that connections still hold, taken out of the
+ * trash with a new list reference; NULL if there is none.
+ */
 static struct lvs_dest *lvs_dest_revive(struct lvs_service *svc,
 					const struct lvs_dest_cfg *cfg)
 {
@@ -318,8 +320,10 @@ void lvs_dest_del(struct lvs_dest *dest)
 	if (sched && sched->del_dest)
 		sched->del_dest(svc, dest);
 
-	/* In the trash before the list's reference goes, so that the last
-	 * connection, whenever it ends, finds it there. */
+	/*
+	 * In the trash before the list's reference goes, so that the last
+	 * connection, whenever it ends, finds it there.
+	 */
 	spin_lock_bh(&lnet->trash_lock);
 	list_add(&dest->trash_list, &lnet->dest_trash);
 	spin_unlock_bh(&lnet->trash_lock);
