@@ -125,7 +125,7 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 
 	*verdict = NF_DROP;
 	sched = rcu_dereference(svc->sched);
-	dest = sched ? sched->schedule(svc, skb, pkt) : NULL;
+	dest = sched ? sched->schedule(svc, pkt) : NULL;
 	if (!dest) {
 		lvs_refuse(skb, pkt->af);
 		return NULL;

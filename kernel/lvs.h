@@ -244,8 +244,9 @@ struct lvs_dest {
  * @add_dest: @dest joined the service's list; under the config mutex
  * @del_dest: @dest left the service's list; under the config mutex
  * @upd_dest: @dest's weight or thresholds changed; under the config mutex
- * @schedule: pick a real server for a new connection, or NULL. Runs in
- *	softirq under rcu_read_lock(); must not allocate.
+ * @schedule: pick a real server for the new connection @pkt opens, or
+ *	NULL. Everything a scheduler may look at is in @pkt. Runs in softirq
+ *	under rcu_read_lock(); must not allocate.
  */
 struct lvs_scheduler {
 	struct list_head list;
@@ -257,7 +258,6 @@ struct lvs_scheduler {
 	int (*del_dest)(struct lvs_service *svc, struct lvs_dest *dest);
 	int (*upd_dest)(struct lvs_service *svc, struct lvs_dest *dest);
 	struct lvs_dest *(*schedule)(struct lvs_service *svc,
-				     const struct sk_buff *skb,
 				     const struct lvs_packet *pkt);
 };
 

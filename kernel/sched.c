@@ -77,7 +77,10 @@ static const struct lvs_scheduler *lvs_sched_try_get(const char *name)
 	return sched;
 }
 
-/* Find scheduler @name, loading its module if needed; NULL if none. */
+/*
+ * Find scheduler @name, loading its module if needed; NULL if none.
+ * Context: process.
+ */
 const struct lvs_scheduler *lvs_sched_get(const char *name)
 {
 	const struct lvs_scheduler *sched;
@@ -94,8 +97,10 @@ const struct lvs_scheduler *lvs_sched_get(const char *name)
 		return NULL;
 	return lvs_sched_try_get(name);
 }
+EXPORT_SYMBOL_GPL(lvs_sched_get);
 
 void lvs_sched_put(const struct lvs_scheduler *sched)
 {
 	module_put(sched->owner);
 }
+EXPORT_SYMBOL_GPL(lvs_sched_put);

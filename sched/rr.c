@@ -59,7 +59,6 @@ static bool rr_usable(const struct lvs_dest *dest)
 }
 
 static struct lvs_dest *rr_schedule(struct lvs_service *svc,
-				    const struct sk_buff *skb,
 				    const struct lvs_packet *pkt)
 {
 	struct lvs_sched_state *st = rcu_dereference(svc->sched_state);

@@ -81,7 +81,6 @@ static int wrr_dests_changed(struct lvs_service *svc, struct lvs_dest *dest)
 }
 
 static struct lvs_dest *wrr_schedule(struct lvs_service *svc,
-				     const struct sk_buff *skb,
 				     const struct lvs_packet *pkt)
 {
 	struct lvs_sched_state *st = rcu_dereference(svc->sched_state);
