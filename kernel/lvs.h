@@ -460,6 +460,10 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 int lvs_conn_cache_init(void);
 void lvs_conn_cache_exit(void);
 
+/* proc.c */
+int lvs_proc_init(struct lvs_net *lnet);
+void lvs_proc_exit(struct lvs_net *lnet);
+
 /* hooks.c */
 int lvs_hooks_register(struct lvs_net *lnet);
 void lvs_hooks_unregister(struct lvs_net *lnet);

@@ -42,8 +42,13 @@ static int __net_init lvs_net_init(struct net *net)
 	err = lvs_services_init(lnet);
 	if (err)
 		goto err_conn_table;
+	err = lvs_proc_init(lnet);
+	if (err)
+		goto err_services;
 	return 0;
 
+err_services:
+	lvs_services_exit(lnet);
 err_conn_table:
 	lvs_conn_table_exit(lnet);
 err_free_stats:
@@ -60,6 +65,7 @@ static void __net_exit lvs_net_exit(struct net *net)
 {
 	struct lvs_net *lnet = lvs_net(net);
 
+	lvs_proc_exit(lnet);
 	lvs_services_exit(lnet);
 	lvs_conn_table_exit(lnet);
 	lvs_stats_free(&lnet->stats);

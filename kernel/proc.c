@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net files in the IPVS text formats, per network namespace:
+ *
+ *   ip_vs               services and real servers (hex addresses)
+ *   ip_vs_conn          connections; ipvsadm -L -c parses it
+ *   ip_vs_conn_sync     connections with their origin (LOCAL or SYNC)
+ *   ip_vs_stats         namespace totals
+ *   ip_vs_stats_percpu  the same per CPU
+ *
+ * Readers walk the RCU structures the packet path uses, under
+ * rcu_read_lock(); a file read in several chunks restarts each chunk by
+ * counting up to its position, as IPVS does, so concurrent changes can
+ * skip or repeat a line but never show freed memory.
+ */
+#include <linux/proc_fs.h>
+#include <linux/rhashtable.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+
+#include "lvs.h"
+
+static const char *lvs_fwd_name(unsigned int fwd)
+{
+	switch (fwd & LVS_CONN_F_FWD_MASK) {
+	case LVS_CONN_F_LOCALNODE:
+		return "Local";
+	case LVS_CONN_F_TUNNEL:
+		return "Tunnel";
+	case LVS_CONN_F_DROUTE:
+		return "Route";
+	}
+	return "Masq";
+}
+
+/* ip_vs: a service per line, each followed by its real servers. */
+
+static struct lvs_service *lvs_proc_svc_at(struct lvs_net *lnet, loff_t pos)
+{
+	struct lvs_service *svc;
+	int i;
+
+	for (i = 0; i < LVS_SVC_BUCKETS; i++)
+		hlist_for_each_entry_rcu(svc, &lnet->svc_table[i], node)
+			if (pos-- == 0)
+				return svc;
+	return NULL;
+}
+
+static void *lvs_proc_svc_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	rcu_read_lock();
+	return *pos ? lvs_proc_svc_at(lvs_net(seq_file_net(seq)), *pos - 1) :
+		      SEQ_START_TOKEN;
+}
+
+static void *lvs_proc_svc_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return lvs_proc_svc_at(lvs_net(seq_file_net(seq)), *pos - 1);
+}
+
+static void lvs_proc_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+}
+
+static int lvs_proc_svc_show(struct seq_file *seq, void *v)
+{
+	struct lvs_net *lnet = lvs_net(seq_file_net(seq));
+	const struct lvs_scheduler *sched;
+	const struct lvs_service *svc = v;
+	const struct lvs_dest *dest;
+	const char *proto;
+	u32 flags;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(seq, "IP Virtual Server version %d.%d.%d (size=%u)\n",
+			   LVS_VERSION_CODE >> 16, (LVS_VERSION_CODE >> 8) & 0xff,
+			   LVS_VERSION_CODE & 0xff,
+			   lvs_conn_table_buckets(lnet));
+		seq_puts(seq, "Prot LocalAddress:Port Scheduler Flags\n");
+		seq_puts(seq, "  -> RemoteAddress:Port Forward Weight ActiveConn InActConn\n");
+		return 0;
+	}
+
+	sched = rcu_dereference(svc->sched);
+	proto = lvs_proto(svc->protocol)->name;
+	flags = READ_ONCE(svc->flags);
+	if (svc->fwmark)
+		seq_printf(seq, "FWM  %08X %s %s", svc->fwmark,
+			   sched ? sched->name : "none",
+			   flags & LVS_SVC_F_ONEPACKET ? "ops " : "");
+	else if (svc->af == AF_INET6)
+		seq_printf(seq, "%s  [%pI6]:%04X %s ", proto, &svc->addr.in6,
+			   ntohs(svc->port), sched ? sched->name : "none");
+	else
+		seq_printf(seq, "%s  %08X:%04X %s %s", proto,
+			   ntohl(svc->addr.ip), ntohs(svc->port),
+			   sched ? sched->name : "none",
+			   flags & LVS_SVC_F_ONEPACKET ? "ops " : "");
+	if (flags & LVS_SVC_F_PERSISTENT)
+		seq_printf(seq, "persistent %u %08X\n", READ_ONCE(svc->timeout),
+			   ntohl(READ_ONCE(svc->netmask)));
+	else
+		seq_putc(seq, '\n');
+
+	list_for_each_entry_rcu(dest, &svc->dests, list) {
+		if (dest->af == AF_INET6)
+			seq_printf(seq, "  -> [%pI6]:%04X", &dest->addr.in6,
+				   ntohs(dest->port));
+		else
+			seq_printf(seq, "  -> %08X:%04X", ntohl(dest->addr.ip),
+				   ntohs(dest->port));
+		seq_printf(seq, "      %-7s %-6d %-10d %-10d\n",
+			   lvs_fwd_name(READ_ONCE(dest->fwd)),
+			   READ_ONCE(dest->weight),
+			   atomic_read(&dest->activeconns),
+			   atomic_read(&dest->inactconns));
+	}
+	return 0;
+}
+
+static const struct seq_operations lvs_proc_svc_ops = {
+	.start = lvs_proc_svc_start,
+	.next = lvs_proc_svc_next,
+	.stop = lvs_proc_stop,
+	.show = lvs_proc_svc_show,
+};
+
+/* ip_vs_conn and ip_vs_conn_sync: a connection per line. */
+
+static struct lvs_conn *lvs_proc_conn_at(struct lvs_net *lnet, loff_t pos)
+{
+	struct rhashtable_iter iter;
+	struct lvs_conn *cp;
+
+	/* the walk takes rcu_read_lock() itself; our caller holds it too */
+	rhashtable_walk_enter(&lnet->conn_in, &iter);
+	rhashtable_walk_start(&iter);
+	while ((cp = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(cp)) {
+			if (PTR_ERR(cp) == -EAGAIN)
+				continue;
+			cp = NULL;
+			break;
+		}
+		if (pos-- == 0)
+			break;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return cp;
+}
+
+static void *lvs_proc_conn_start(struct seq_file *seq, loff_t *pos)
+	__acquires(RCU)
+{
+	rcu_read_lock();
+	return *pos ? lvs_proc_conn_at(lvs_net(seq_file_net(seq)), *pos - 1) :
+		      SEQ_START_TOKEN;
+}
+
+static void *lvs_proc_conn_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return lvs_proc_conn_at(lvs_net(seq_file_net(seq)), *pos - 1);
+}
+
+/* Everything up to the state, as both files print it. */
+static void lvs_proc_conn_common(struct seq_file *seq,
+				 const struct lvs_conn *cp)
+{
+	const struct lvs_proto *proto = lvs_proto(cp->protocol);
+	unsigned int state = READ_ONCE(cp->state);
+
+	if (cp->af == AF_INET6)
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %pI6 %04X %-11s",
+			   proto->name, &cp->caddr.in6, ntohs(cp->cport),
+			   &cp->vaddr.in6, ntohs(cp->vport), &cp->daddr.in6,
+			   ntohs(cp->dport), proto->state_names[state]);
+	else
+		seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s",
+			   proto->name, ntohl(cp->caddr.ip), ntohs(cp->cport),
+			   ntohl(cp->vaddr.ip), ntohs(cp->vport),
+			   ntohl(cp->daddr.ip), ntohs(cp->dport),
+			   proto->state_names[state]);
+}
+
+static unsigned int lvs_proc_conn_expires(const struct lvs_conn *cp)
+{
+	long left = (long)(READ_ONCE(cp->expires) - jiffies);
+
+	return left > 0 ? jiffies_to_msecs(left) / 1000 : 0;
+}
+
+static int lvs_proc_conn_show(struct seq_file *seq, void *v)
+{
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
+		return 0;
+	}
+	lvs_proc_conn_common(seq, v);
+	seq_printf(seq, " %7u\n", lvs_proc_conn_expires(v));
+	return 0;
+}
+
+static int lvs_proc_conn_sync_show(struct seq_file *seq, void *v)
+{
+	const struct lvs_conn *cp = v;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n");
+		return 0;
+	}
+	lvs_proc_conn_common(seq, cp);
+	seq_printf(seq, " %-6s %7u\n",
+		   cp->flags & LVS_CONN_F_SYNC ? "SYNC" : "LOCAL",
+		   lvs_proc_conn_expires(cp));
+	return 0;
+}
+
+static const struct seq_operations lvs_proc_conn_ops = {
+	.start = lvs_proc_conn_start,
+	.next = lvs_proc_conn_next,
+	.stop = lvs_proc_stop,
+	.show = lvs_proc_conn_show,
+};
+
+static const struct seq_operations lvs_proc_conn_sync_ops = {
+	.start = lvs_proc_conn_start,
+	.next = lvs_proc_conn_next,
+	.stop = lvs_proc_stop,
+	.show = lvs_proc_conn_sync_show,
+};
+
+/* ip_vs_stats and ip_vs_stats_percpu. */
+
+static void lvs_proc_counters(struct seq_file *seq, const char *prefix,
+			      const struct lvs_counters *c)
+{
+	seq_printf(seq, "%s%8llX %8llX %8llX %16llX %16llX\n", prefix,
+		   c->conns, c->inpkts, c->outpkts, c->inbytes, c->outbytes);
+}
+
+/* Rates read 0 until the estimator lands (docs/compat.md). */
+static const struct lvs_counters lvs_no_rates;
+
+static int lvs_proc_stats_show(struct seq_file *seq, void *v)
+{
+	struct lvs_net *lnet = lvs_net(seq_file_single_net(seq));
+	struct lvs_counters c;
+
+	lvs_stats_read(&lnet->stats, &c);
+	seq_puts(seq, "   Total Incoming Outgoing         Incoming         Outgoing\n");
+	seq_puts(seq, "   Conns  Packets  Packets            Bytes            Bytes\n");
+	lvs_proc_counters(seq, "", &c);
+	seq_puts(seq, "\n Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
+	lvs_proc_counters(seq, "", &lvs_no_rates);
+	return 0;
+}
+
+static int lvs_proc_stats_percpu_show(struct seq_file *seq, void *v)
+{
+	struct lvs_net *lnet = lvs_net(seq_file_single_net(seq));
+	struct lvs_counters c;
+	char prefix[8];
+	int cpu;
+
+	seq_puts(seq, "       Total Incoming Outgoing         Incoming         Outgoing\n");
+	seq_puts(seq, "CPU    Conns  Packets  Packets            Bytes            Bytes\n");
+	for_each_possible_cpu(cpu) {
+		const struct lvs_cpu_stats *s = per_cpu_ptr(lnet->stats.cpu,
+							    cpu);
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			c.conns = u64_stats_read(&s->conns);
+			c.inpkts = u64_stats_read(&s->inpkts);
+			c.outpkts = u64_stats_read(&s->outpkts);
+			c.inbytes = u64_stats_read(&s->inbytes);
+			c.outbytes = u64_stats_read(&s->outbytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		snprintf(prefix, sizeof(prefix), "%3X ", cpu);
+		lvs_proc_counters(seq, prefix, &c);
+	}
+	lvs_stats_read(&lnet->stats, &c);
+	lvs_proc_counters(seq, "  ~ ", &c);
+	seq_puts(seq, "\n     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
+	lvs_proc_counters(seq, "    ", &lvs_no_rates);
+	return 0;
+}
+
+int lvs_proc_init(struct lvs_net *lnet)
+{
+	struct net *net = lnet->net;
+
+	if (!proc_create_net("ip_vs", 0444, net->proc_net, &lvs_proc_svc_ops,
+			     sizeof(struct seq_net_private)) ||
+	    !proc_create_net("ip_vs_conn", 0444, net->proc_net,
+			     &lvs_proc_conn_ops,
+			     sizeof(struct seq_net_private)) ||
+	    !proc_create_net("ip_vs_conn_sync", 0444, net->proc_net,
+			     &lvs_proc_conn_sync_ops,
+			     sizeof(struct seq_net_private)) ||
+	    !proc_create_net_single("ip_vs_stats", 0444, net->proc_net,
+				    lvs_proc_stats_show, NULL) ||
+	    !proc_create_net_single("ip_vs_stats_percpu", 0444, net->proc_net,
+				    lvs_proc_stats_percpu_show, NULL)) {
+		lvs_proc_exit(lnet);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void lvs_proc_exit(struct lvs_net *lnet)
+{
+	struct net *net = lnet->net;
+
+	remove_proc_entry("ip_vs_stats_percpu", net->proc_net);
+	remove_proc_entry("ip_vs_stats", net->proc_net);
+	remove_proc_entry("ip_vs_conn_sync", net->proc_net);
+	remove_proc_entry("ip_vs_conn", net->proc_net);
+	remove_proc_entry("ip_vs", net->proc_net);
+}
