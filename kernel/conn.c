@@ -171,7 +171,8 @@ struct lvs_conn *lvs_conn_out_lookup(struct lvs_net *lnet,
 static unsigned long lvs_conn_timeout(const struct lvs_conn *cp,
 				      unsigned int state)
 {
-	return cp->lnet->timeouts[lvs_proto_index(cp->protocol)][state];
+	/* SET_CONFIG may change it under us */
+	return READ_ONCE(cp->lnet->timeouts[lvs_proto_index(cp->protocol)][state]);
 }
 
 static void lvs_conn_free_rcu(struct rcu_head *head)

@@ -149,13 +149,21 @@ struct lvs_counters {
 	u64 outbytes;
 };
 
+/*
+ * @base: the sums at the last ZERO, subtracted on read; per-CPU counters
+ * cannot be cleared under running writers. Written under the config mutex.
+ */
 struct lvs_stats {
 	struct lvs_cpu_stats __percpu *cpu;
+	struct lvs_counters base;
 };
 
 int lvs_stats_init(struct lvs_stats *stats);
 void lvs_stats_free(struct lvs_stats *stats);
 void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum);
+void lvs_stats_read_cpu(const struct lvs_stats *stats, int cpu,
+			struct lvs_counters *c);
+void lvs_stats_zero(struct lvs_stats *stats);
 
 static inline void lvs_stats_count(struct lvs_stats *stats, bool in,
 				   unsigned int bytes, bool new_conn)
@@ -430,6 +438,8 @@ int lvs_service_edit(struct lvs_service *svc,
 		     const struct lvs_service_cfg *cfg);
 void lvs_service_del(struct lvs_service *svc);
 void lvs_services_flush(struct lvs_net *lnet);
+void lvs_service_zero(struct lvs_service *svc);
+void lvs_services_zero(struct lvs_net *lnet);
 struct lvs_dest *lvs_dest_find(struct lvs_service *svc,
 			       const struct lvs_dest_cfg *cfg);
 int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg);

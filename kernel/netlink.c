@@ -437,7 +437,50 @@ static int lvs_nl_dest_cmd(struct lvs_net *lnet, u8 cmd, struct nlattr **tb,
 	return lvs_dest_edit(dest, &cfg);
 }
 
-/* NEW/SET/DEL of services and real servers, and FLUSH. */
+/* ZERO: one service's counters, or with no service named, all of them. */
+static int lvs_nl_zero(struct lvs_net *lnet, struct nlattr **tb,
+		       struct netlink_ext_ack *extack)
+{
+	struct lvs_service *svc;
+	int err;
+
+	if (!tb[LVS_CMD_ATTR_SERVICE]) {
+		lvs_services_zero(lnet);
+		return 0;
+	}
+	svc = lvs_nl_service(lnet, tb, extack, &err);
+	if (svc)
+		lvs_service_zero(svc);
+	return err;
+}
+
+/* SET_CONFIG: TCP, TCP FIN_WAIT and UDP timeouts in seconds; 0 keeps. */
+static void lvs_nl_set_config(struct lvs_net *lnet, struct nlattr **tb)
+{
+	static const struct {
+		int attr;
+		int proto;
+		int state;
+	} map[] = {
+		{ LVS_CMD_ATTR_TIMEOUT_TCP, LVS_PROTO_TCP, LVS_TCP_S_ESTABLISHED },
+		{ LVS_CMD_ATTR_TIMEOUT_TCP_FIN, LVS_PROTO_TCP, LVS_TCP_S_FIN_WAIT },
+		{ LVS_CMD_ATTR_TIMEOUT_UDP, LVS_PROTO_UDP, LVS_UDP_S_NORMAL },
+	};
+	u32 secs;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++) {
+		if (!tb[map[i].attr])
+			continue;
+		secs = min_t(u32, nla_get_u32(tb[map[i].attr]),
+			     INT_MAX / HZ);
+		if (secs)
+			WRITE_ONCE(lnet->timeouts[map[i].proto][map[i].state],
+				   secs * HZ);
+	}
+}
+
+/* NEW/SET/DEL of services and real servers, FLUSH, ZERO, SET_CONFIG. */
 static int lvs_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct lvs_net *lnet = lvs_net(genl_info_net(info));
@@ -453,6 +496,12 @@ static int lvs_nl_set(struct sk_buff *skb, struct genl_info *info)
 	switch (cmd) {
 	case LVS_CMD_FLUSH:
 		lvs_services_flush(lnet);
+		break;
+	case LVS_CMD_ZERO:
+		err = lvs_nl_zero(lnet, tb, info->extack);
+		break;
+	case LVS_CMD_SET_CONFIG:
+		lvs_nl_set_config(lnet, tb);
 		break;
 	case LVS_CMD_NEW_SERVICE:
 	case LVS_CMD_SET_SERVICE:
@@ -842,6 +891,8 @@ static const struct genl_small_ops lvs_genl_ops[] = {
 		.flags = GENL_UNS_ADMIN_PERM,
 		.doit = lvs_nl_get_info,
 	},
+	LVS_NL_SET(LVS_CMD_SET_CONFIG),
+	LVS_NL_SET(LVS_CMD_ZERO),
 	LVS_NL_SET(LVS_CMD_FLUSH),
 };
 

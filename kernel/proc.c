@@ -271,19 +271,9 @@ static int lvs_proc_stats_percpu_show(struct seq_file *seq, void *v)
 
 	seq_puts(seq, "       Total Incoming Outgoing         Incoming         Outgoing\n");
 	seq_puts(seq, "CPU    Conns  Packets  Packets            Bytes            Bytes\n");
+	/* per CPU since the start, as IPVS prints them; the total since ZERO */
 	for_each_possible_cpu(cpu) {
-		const struct lvs_cpu_stats *s = per_cpu_ptr(lnet->stats.cpu,
-							    cpu);
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			c.conns = u64_stats_read(&s->conns);
-			c.inpkts = u64_stats_read(&s->inpkts);
-			c.outpkts = u64_stats_read(&s->outpkts);
-			c.inbytes = u64_stats_read(&s->inbytes);
-			c.outbytes = u64_stats_read(&s->outbytes);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
+		lvs_stats_read_cpu(&lnet->stats, cpu, &c);
 		snprintf(prefix, sizeof(prefix), "%3X ", cpu);
 		lvs_proc_counters(seq, prefix, &c);
 	}

@@ -513,6 +513,30 @@ void lvs_services_flush(struct lvs_net *lnet)
 			lvs_service_del(svc);
 }
 
+/* ZERO for one service: its counters and its real servers'. */
+void lvs_service_zero(struct lvs_service *svc)
+{
+	struct lvs_dest *dest;
+
+	lockdep_assert_held(&svc->lnet->config_mutex);
+	lvs_stats_zero(&svc->stats);
+	list_for_each_entry(dest, &svc->dests, list)
+		lvs_stats_zero(&dest->stats);
+}
+
+/* ZERO for the namespace: every service and the totals. */
+void lvs_services_zero(struct lvs_net *lnet)
+{
+	struct lvs_service *svc;
+	int i;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	for (i = 0; i < LVS_SVC_BUCKETS; i++)
+		hlist_for_each_entry(svc, &lnet->svc_table[i], node)
+			lvs_service_zero(svc);
+	lvs_stats_zero(&lnet->stats);
+}
+
 int lvs_services_init(struct lvs_net *lnet)
 {
 	lnet->svc_table = kcalloc(LVS_SVC_BUCKETS, sizeof(*lnet->svc_table),

@@ -7,6 +7,8 @@
  * (lvs_stats_count() in lvs.h), so no cache line is shared between CPUs and
  * no atomic operation is needed; the u64_stats seqcount lets 32-bit readers
  * see consistent 64-bit values. Readers (netlink, /proc) add up all CPUs.
+ * ZERO cannot clear counters that other CPUs are writing; it records the
+ * current sums as a base that reads subtract.
  */
 #include <linux/percpu.h>
 #include <linux/string.h>
@@ -17,6 +19,7 @@ int lvs_stats_init(struct lvs_stats *stats)
 {
 	int cpu;
 
+	memset(&stats->base, 0, sizeof(stats->base));
 	stats->cpu = alloc_percpu(struct lvs_cpu_stats);
 	if (!stats->cpu)
 		return -ENOMEM;
@@ -31,28 +34,53 @@ void lvs_stats_free(struct lvs_stats *stats)
 	stats->cpu = NULL;
 }
 
-void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum)
+/* One CPU's counters since the statistics were created. */
+void lvs_stats_read_cpu(const struct lvs_stats *stats, int cpu,
+			struct lvs_counters *c)
 {
+	const struct lvs_cpu_stats *s = per_cpu_ptr(stats->cpu, cpu);
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		c->conns = u64_stats_read(&s->conns);
+		c->inpkts = u64_stats_read(&s->inpkts);
+		c->outpkts = u64_stats_read(&s->outpkts);
+		c->inbytes = u64_stats_read(&s->inbytes);
+		c->outbytes = u64_stats_read(&s->outbytes);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+}
+
+static void lvs_stats_read_raw(const struct lvs_stats *stats,
+			       struct lvs_counters *sum)
+{
+	struct lvs_counters c;
 	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct lvs_cpu_stats *s = per_cpu_ptr(stats->cpu, cpu);
-		struct lvs_counters c;
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			c.conns = u64_stats_read(&s->conns);
-			c.inpkts = u64_stats_read(&s->inpkts);
-			c.outpkts = u64_stats_read(&s->outpkts);
-			c.inbytes = u64_stats_read(&s->inbytes);
-			c.outbytes = u64_stats_read(&s->outbytes);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
+		lvs_stats_read_cpu(stats, cpu, &c);
 		sum->conns += c.conns;
 		sum->inpkts += c.inpkts;
 		sum->outpkts += c.outpkts;
 		sum->inbytes += c.inbytes;
 		sum->outbytes += c.outbytes;
 	}
+}
+
+/* The counters since the last zeroing. */
+void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum)
+{
+	lvs_stats_read_raw(stats, sum);
+	sum->conns -= stats->base.conns;
+	sum->inpkts -= stats->base.inpkts;
+	sum->outpkts -= stats->base.outpkts;
+	sum->inbytes -= stats->base.inbytes;
+	sum->outbytes -= stats->base.outbytes;
+}
+
+/* Start counting from zero again. Context: the config mutex. */
+void lvs_stats_zero(struct lvs_stats *stats)
+{
+	lvs_stats_read_raw(stats, &stats->base);
 }
