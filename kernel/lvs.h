@@ -358,6 +358,40 @@ struct lvs_conn {
  */
 #define LVS_CONN_TABLE_MIN_BUCKETS	4096
 
+/* net.ipv4.vs.* (sysctl.c); docs/compat.md says which lvs acts on. */
+struct lvs_sysctl {
+	int amemthresh;
+	int am_droprate;
+	int drop_entry;
+	int drop_packet;
+	int conntrack;
+	int secure_tcp;
+	int snat_reroute;
+	int sync_version;
+	int sync_ports;
+	int sync_persist_mode;
+	unsigned long sync_qlen_max;
+	int sync_sock_size;
+	int cache_bypass;
+	int expire_nodest_conn;
+	int sloppy_tcp;
+	int sloppy_sctp;
+	int expire_quiescent_template;
+	int sync_threshold[2];
+	int sync_refresh_period;
+	int sync_retries;
+	int nat_icmp_send;
+	int pmtu_disc;
+	int backup_only;
+	int conn_reuse_mode;
+	int schedule_icmp;
+	int ignore_tunneled;
+	int run_estimation;
+	int est_nice;
+	int lblc_expiration;
+	int lblcr_expiration;
+};
+
 /* Chains in a namespace's service table. */
 #define LVS_SVC_BUCKETS	1024
 
@@ -383,6 +417,9 @@ struct lvs_net {
 	struct rhashtable conn_in;
 	struct rhashtable conn_out;
 	atomic_t conn_count;
+	struct lvs_sysctl sysctl;
+	struct ctl_table_header *sysctl_hdr;
+	struct ctl_table *sysctl_tbl;
 	/* idle time allowed per protocol and state, jiffies */
 	unsigned int timeouts[LVS_PROTO_COUNT][LVS_PROTO_MAX_STATES];
 };
@@ -469,6 +506,10 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 		     const struct lvs_packet *pkt);
 int lvs_conn_cache_init(void);
 void lvs_conn_cache_exit(void);
+
+/* sysctl.c */
+int lvs_sysctl_init(struct lvs_net *lnet);
+void lvs_sysctl_exit(struct lvs_net *lnet);
 
 /* proc.c */
 int lvs_proc_init(struct lvs_net *lnet);

@@ -45,8 +45,13 @@ static int __net_init lvs_net_init(struct net *net)
 	err = lvs_proc_init(lnet);
 	if (err)
 		goto err_services;
+	err = lvs_sysctl_init(lnet);
+	if (err)
+		goto err_proc;
 	return 0;
 
+err_proc:
+	lvs_proc_exit(lnet);
 err_services:
 	lvs_services_exit(lnet);
 err_conn_table:
@@ -65,6 +70,7 @@ static void __net_exit lvs_net_exit(struct net *net)
 {
 	struct lvs_net *lnet = lvs_net(net);
 
+	lvs_sysctl_exit(lnet);
 	lvs_proc_exit(lnet);
 	lvs_services_exit(lnet);
 	lvs_conn_table_exit(lnet);

@@ -8,6 +8,7 @@
 #define _LVS_COMPAT_H
 
 #include <net/ip6_fib.h>
+#include <net/net_namespace.h>
 
 /*
  * 6.5 moved the GSO helpers (skb_gso_validate_network_len()) out of
@@ -20,6 +21,20 @@
 /* 6.10 added dst_rt6_info(); before, the cast was written out. */
 #ifndef dst_rt6_info
 #define dst_rt6_info(_ptr) container_of(_ptr, struct rt6_info, dst)
+#endif
+
+/*
+ * 6.6 made sysctl tables sentinel-free: register_net_sysctl() became a
+ * macro over register_net_sysctl_sz(), which takes the entry count. Before,
+ * the table had to end with an empty entry. Callers pass a table of @n
+ * entries followed by an empty one, which suits both.
+ */
+#ifdef register_net_sysctl
+#define lvs_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define lvs_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
 #endif
 
 #endif /* _LVS_COMPAT_H */

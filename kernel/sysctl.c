@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The net.ipv4.vs.* sysctls, per network namespace, with IPVS's names,
+ * defaults and ranges, so that what operators and kube-proxy write at
+ * start-up is accepted. Which of them lvs acts on so far is listed in
+ * docs/compat.md; the others are stored and read back until the feature
+ * they steer arrives.
+ *
+ * Each namespace gets its own copy of the table whose entries point into
+ * its struct lvs_sysctl. Readers on the packet path use READ_ONCE(); the
+ * proc handlers write plain ints, as everywhere in the kernel.
+ */
+#include <linux/mm.h>
+#include <linux/sched/prio.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+
+#include "lvs.h"
+
+static int lvs_zero;
+static int lvs_one = 1;
+static int lvs_three = 3;
+static int lvs_nice_min = MIN_NICE;
+static int lvs_nice_max = MAX_NICE;
+
+/* One sysctl: where its value lives and how it is parsed. */
+struct lvs_sysctl_def {
+	const char *name;
+	size_t offset;		/* in struct lvs_sysctl */
+	int maxlen;
+	proc_handler *handler;
+	int *min;
+	int *max;
+};
+
+#define LVS_INT(n, h, lo, hi) {						\
+	.name = #n, .offset = offsetof(struct lvs_sysctl, n),		\
+	.maxlen = sizeof_field(struct lvs_sysctl, n),			\
+	.handler = h, .min = lo, .max = hi }
+
+static const struct lvs_sysctl_def lvs_sysctl_defs[] = {
+	LVS_INT(amemthresh, proc_dointvec, NULL, NULL),
+	LVS_INT(am_droprate, proc_dointvec, NULL, NULL),
+	LVS_INT(drop_entry, proc_dointvec_minmax, &lvs_zero, &lvs_three),
+	LVS_INT(drop_packet, proc_dointvec_minmax, &lvs_zero, &lvs_three),
+	LVS_INT(conntrack, proc_dointvec, NULL, NULL),
+	LVS_INT(secure_tcp, proc_dointvec_minmax, &lvs_zero, &lvs_three),
+	LVS_INT(snat_reroute, proc_dointvec, NULL, NULL),
+	LVS_INT(sync_version, proc_dointvec_minmax, &lvs_zero, &lvs_one),
+	LVS_INT(sync_ports, proc_dointvec_minmax, &lvs_one, NULL),
+	LVS_INT(sync_persist_mode, proc_dointvec, NULL, NULL),
+	LVS_INT(sync_qlen_max, proc_doulongvec_minmax, NULL, NULL),
+	LVS_INT(sync_sock_size, proc_dointvec, NULL, NULL),
+	LVS_INT(cache_bypass, proc_dointvec, NULL, NULL),
+	LVS_INT(expire_nodest_conn, proc_dointvec, NULL, NULL),
+	LVS_INT(sloppy_tcp, proc_dointvec, NULL, NULL),
+	LVS_INT(sloppy_sctp, proc_dointvec, NULL, NULL),
+	LVS_INT(expire_quiescent_template, proc_dointvec, NULL, NULL),
+	LVS_INT(sync_threshold, proc_dointvec, NULL, NULL),
+	LVS_INT(sync_refresh_period, proc_dointvec_jiffies, NULL, NULL),
+	LVS_INT(sync_retries, proc_dointvec_minmax, &lvs_zero, &lvs_three),
+	LVS_INT(nat_icmp_send, proc_dointvec, NULL, NULL),
+	LVS_INT(pmtu_disc, proc_dointvec, NULL, NULL),
+	LVS_INT(backup_only, proc_dointvec, NULL, NULL),
+	LVS_INT(conn_reuse_mode, proc_dointvec, NULL, NULL),
+	LVS_INT(schedule_icmp, proc_dointvec, NULL, NULL),
+	LVS_INT(ignore_tunneled, proc_dointvec, NULL, NULL),
+	LVS_INT(run_estimation, proc_dointvec, NULL, NULL),
+	LVS_INT(est_nice, proc_dointvec_minmax, &lvs_nice_min, &lvs_nice_max),
+	LVS_INT(lblc_expiration, proc_dointvec_jiffies, NULL, NULL),
+	LVS_INT(lblcr_expiration, proc_dointvec_jiffies, NULL, NULL),
+};
+
+/* IPVS's defaults. */
+static void lvs_sysctl_defaults(struct lvs_sysctl *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->amemthresh = 1024;
+	s->am_droprate = 10;
+	s->snat_reroute = 1;
+	s->sync_version = 1;
+	s->sync_ports = 1;
+	s->sync_qlen_max = nr_free_buffer_pages() / 32;
+	s->sync_threshold[0] = 3;
+	s->sync_threshold[1] = 50;
+	s->pmtu_disc = 1;
+	s->conn_reuse_mode = 1;
+	s->run_estimation = 1;
+	s->lblc_expiration = 24 * 60 * 60 * HZ;
+	s->lblcr_expiration = 24 * 60 * 60 * HZ;
+}
+
+int lvs_sysctl_init(struct lvs_net *lnet)
+{
+	int n = ARRAY_SIZE(lvs_sysctl_defs);
+	struct ctl_table *tbl;
+	int i;
+
+	lvs_sysctl_defaults(&lnet->sysctl);
+	/* one more, empty, entry ends the table for kernels that need it */
+	tbl = kcalloc(n + 1, sizeof(*tbl), GFP_KERNEL);
+	if (!tbl)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct lvs_sysctl_def *d = &lvs_sysctl_defs[i];
+
+		tbl[i].procname = d->name;
+		tbl[i].data = (char *)&lnet->sysctl + d->offset;
+		tbl[i].maxlen = d->maxlen;
+		tbl[i].mode = 0644;
+		tbl[i].proc_handler = d->handler;
+		tbl[i].extra1 = d->min;
+		tbl[i].extra2 = d->max;
+	}
+	lnet->sysctl_hdr = lvs_register_net_sysctl(lnet->net, "net/ipv4/vs",
+						   tbl, n);
+	if (!lnet->sysctl_hdr) {
+		kfree(tbl);
+		return -ENOMEM;
+	}
+	lnet->sysctl_tbl = tbl;
+	return 0;
+}
+
+void lvs_sysctl_exit(struct lvs_net *lnet)
+{
+	unregister_net_sysctl_table(lnet->sysctl_hdr);
+	kfree(lnet->sysctl_tbl);
+}
