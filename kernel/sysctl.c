@@ -27,48 +27,73 @@ static int lvs_nice_max = MAX_NICE;
 struct lvs_sysctl_def {
 	const char *name;
 	size_t offset;		/* in struct lvs_sysctl */
-	int maxlen;
 	proc_handler *handler;
 	int *min;
 	int *max;
+	int maxlen;		/* 0: an int */
 };
 
-#define LVS_INT(n, h, lo, hi) {						\
-	.name = #n, .offset = offsetof(struct lvs_sysctl, n),		\
-	.maxlen = sizeof_field(struct lvs_sysctl, n),			\
-	.handler = h, .min = lo, .max = hi }
-
 static const struct lvs_sysctl_def lvs_sysctl_defs[] = {
-	LVS_INT(amemthresh, proc_dointvec, NULL, NULL),
-	LVS_INT(am_droprate, proc_dointvec, NULL, NULL),
-	LVS_INT(drop_entry, proc_dointvec_minmax, &lvs_zero, &lvs_three),
-	LVS_INT(drop_packet, proc_dointvec_minmax, &lvs_zero, &lvs_three),
-	LVS_INT(conntrack, proc_dointvec, NULL, NULL),
-	LVS_INT(secure_tcp, proc_dointvec_minmax, &lvs_zero, &lvs_three),
-	LVS_INT(snat_reroute, proc_dointvec, NULL, NULL),
-	LVS_INT(sync_version, proc_dointvec_minmax, &lvs_zero, &lvs_one),
-	LVS_INT(sync_ports, proc_dointvec_minmax, &lvs_one, NULL),
-	LVS_INT(sync_persist_mode, proc_dointvec, NULL, NULL),
-	LVS_INT(sync_qlen_max, proc_doulongvec_minmax, NULL, NULL),
-	LVS_INT(sync_sock_size, proc_dointvec, NULL, NULL),
-	LVS_INT(cache_bypass, proc_dointvec, NULL, NULL),
-	LVS_INT(expire_nodest_conn, proc_dointvec, NULL, NULL),
-	LVS_INT(sloppy_tcp, proc_dointvec, NULL, NULL),
-	LVS_INT(sloppy_sctp, proc_dointvec, NULL, NULL),
-	LVS_INT(expire_quiescent_template, proc_dointvec, NULL, NULL),
-	LVS_INT(sync_threshold, proc_dointvec, NULL, NULL),
-	LVS_INT(sync_refresh_period, proc_dointvec_jiffies, NULL, NULL),
-	LVS_INT(sync_retries, proc_dointvec_minmax, &lvs_zero, &lvs_three),
-	LVS_INT(nat_icmp_send, proc_dointvec, NULL, NULL),
-	LVS_INT(pmtu_disc, proc_dointvec, NULL, NULL),
-	LVS_INT(backup_only, proc_dointvec, NULL, NULL),
-	LVS_INT(conn_reuse_mode, proc_dointvec, NULL, NULL),
-	LVS_INT(schedule_icmp, proc_dointvec, NULL, NULL),
-	LVS_INT(ignore_tunneled, proc_dointvec, NULL, NULL),
-	LVS_INT(run_estimation, proc_dointvec, NULL, NULL),
-	LVS_INT(est_nice, proc_dointvec_minmax, &lvs_nice_min, &lvs_nice_max),
-	LVS_INT(lblc_expiration, proc_dointvec_jiffies, NULL, NULL),
-	LVS_INT(lblcr_expiration, proc_dointvec_jiffies, NULL, NULL),
+	{ "amemthresh", offsetof(struct lvs_sysctl, amemthresh),
+	  proc_dointvec, NULL, NULL },
+	{ "am_droprate", offsetof(struct lvs_sysctl, am_droprate),
+	  proc_dointvec, NULL, NULL },
+	{ "drop_entry", offsetof(struct lvs_sysctl, drop_entry),
+	  proc_dointvec_minmax, &lvs_zero, &lvs_three },
+	{ "drop_packet", offsetof(struct lvs_sysctl, drop_packet),
+	  proc_dointvec_minmax, &lvs_zero, &lvs_three },
+	{ "conntrack", offsetof(struct lvs_sysctl, conntrack),
+	  proc_dointvec, NULL, NULL },
+	{ "secure_tcp", offsetof(struct lvs_sysctl, secure_tcp),
+	  proc_dointvec_minmax, &lvs_zero, &lvs_three },
+	{ "snat_reroute", offsetof(struct lvs_sysctl, snat_reroute),
+	  proc_dointvec, NULL, NULL },
+	{ "sync_version", offsetof(struct lvs_sysctl, sync_version),
+	  proc_dointvec_minmax, &lvs_zero, &lvs_one },
+	{ "sync_ports", offsetof(struct lvs_sysctl, sync_ports),
+	  proc_dointvec_minmax, &lvs_one, NULL },
+	{ "sync_persist_mode", offsetof(struct lvs_sysctl, sync_persist_mode),
+	  proc_dointvec, NULL, NULL },
+	{ "sync_qlen_max", offsetof(struct lvs_sysctl, sync_qlen_max),
+	  proc_doulongvec_minmax, NULL, NULL, sizeof(unsigned long) },
+	{ "sync_sock_size", offsetof(struct lvs_sysctl, sync_sock_size),
+	  proc_dointvec, NULL, NULL },
+	{ "cache_bypass", offsetof(struct lvs_sysctl, cache_bypass),
+	  proc_dointvec, NULL, NULL },
+	{ "expire_nodest_conn", offsetof(struct lvs_sysctl, expire_nodest_conn),
+	  proc_dointvec, NULL, NULL },
+	{ "sloppy_tcp", offsetof(struct lvs_sysctl, sloppy_tcp),
+	  proc_dointvec, NULL, NULL },
+	{ "sloppy_sctp", offsetof(struct lvs_sysctl, sloppy_sctp),
+	  proc_dointvec, NULL, NULL },
+	{ "expire_quiescent_template", offsetof(struct lvs_sysctl, expire_quiescent_template),
+	  proc_dointvec, NULL, NULL },
+	{ "sync_threshold", offsetof(struct lvs_sysctl, sync_threshold),
+	  proc_dointvec, NULL, NULL, 2 * sizeof(int) },
+	{ "sync_refresh_period", offsetof(struct lvs_sysctl, sync_refresh_period),
+	  proc_dointvec_jiffies, NULL, NULL },
+	{ "sync_retries", offsetof(struct lvs_sysctl, sync_retries),
+	  proc_dointvec_minmax, &lvs_zero, &lvs_three },
+	{ "nat_icmp_send", offsetof(struct lvs_sysctl, nat_icmp_send),
+	  proc_dointvec, NULL, NULL },
+	{ "pmtu_disc", offsetof(struct lvs_sysctl, pmtu_disc),
+	  proc_dointvec, NULL, NULL },
+	{ "backup_only", offsetof(struct lvs_sysctl, backup_only),
+	  proc_dointvec, NULL, NULL },
+	{ "conn_reuse_mode", offsetof(struct lvs_sysctl, conn_reuse_mode),
+	  proc_dointvec, NULL, NULL },
+	{ "schedule_icmp", offsetof(struct lvs_sysctl, schedule_icmp),
+	  proc_dointvec, NULL, NULL },
+	{ "ignore_tunneled", offsetof(struct lvs_sysctl, ignore_tunneled),
+	  proc_dointvec, NULL, NULL },
+	{ "run_estimation", offsetof(struct lvs_sysctl, run_estimation),
+	  proc_dointvec, NULL, NULL },
+	{ "est_nice", offsetof(struct lvs_sysctl, est_nice),
+	  proc_dointvec_minmax, &lvs_nice_min, &lvs_nice_max },
+	{ "lblc_expiration", offsetof(struct lvs_sysctl, lblc_expiration),
+	  proc_dointvec_jiffies, NULL, NULL },
+	{ "lblcr_expiration", offsetof(struct lvs_sysctl, lblcr_expiration),
+	  proc_dointvec_jiffies, NULL, NULL },
 };
 
 /* IPVS's defaults. */
@@ -106,7 +131,7 @@ int lvs_sysctl_init(struct lvs_net *lnet)
 
 		tbl[i].procname = d->name;
 		tbl[i].data = (char *)&lnet->sysctl + d->offset;
-		tbl[i].maxlen = d->maxlen;
+		tbl[i].maxlen = d->maxlen ?: sizeof(int);
 		tbl[i].mode = 0644;
 		tbl[i].proc_handler = d->handler;
 		tbl[i].extra1 = d->min;

@@ -29,12 +29,15 @@
  * the table had to end with an empty entry. Callers pass a table of @n
  * entries followed by an empty one, which suits both.
  */
+static inline struct ctl_table_header *
+lvs_register_net_sysctl(struct net *net, const char *path,
+			struct ctl_table *table, size_t n)
+{
 #ifdef register_net_sysctl
-#define lvs_register_net_sysctl(net, path, table, n) \
-	register_net_sysctl_sz(net, path, table, n)
+	return register_net_sysctl_sz(net, path, table, n);
 #else
-#define lvs_register_net_sysctl(net, path, table, n) \
-	register_net_sysctl(net, path, table)
+	return register_net_sysctl(net, path, table);
 #endif
+}
 
 #endif /* _LVS_COMPAT_H */
