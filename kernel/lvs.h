@@ -241,6 +241,18 @@ struct lvs_dest {
 	struct rcu_head rcu;
 };
 
+/*
+ * A real server's load as IPVS weighs it for lc, wlc and twos: 256 per
+ * active connection plus one per connection of any kind, i.e. 257 per
+ * active and 1 per inactive connection.
+ */
+static inline int lvs_dest_load(const struct lvs_dest *dest)
+{
+	int active = atomic_read(&dest->activeconns);
+
+	return (active << 8) + active + atomic_read(&dest->inactconns);
+}
+
 /**
  * struct lvs_scheduler - a scheduling algorithm (one module in sched/)
  * @name: what ipvsadm -s names it

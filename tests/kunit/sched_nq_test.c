@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite lvs_sched_nq: which real server never-queue scheduling
+ * chooses, as IPVS would. Real servers are named by the order they were
+ * added (0, 1, ...); the service's list holds the newest first. The first
+ * usable real server in the list with no active connection wins at once
+ * (inactive connections do not count); if none is idle, the shortest
+ * (active + 1) / weight wins, the earlier in the list on a tie. Each case
+ * sets up weights, connection counts and overload flags, optionally
+ * changes weights or removes real servers (checking the choice before),
+ * and checks the choice. Expected values are worked out by hand.
+ */
+#include <kunit/test.h>
+
+#include "sched_fixture.h"
+
+#define NQ_MAX	6
+
+struct nq_case {
+	const char *name;
+	int n;				/* real servers */
+	int weight[NQ_MAX];		/* in the order added */
+	int active[NQ_MAX];
+	int inact[NQ_MAX];
+	unsigned int overload;		/* bit i: server i overloaded */
+	unsigned int reweight;		/* bit i: server i gets new_weight[i] */
+	int new_weight[NQ_MAX];
+	unsigned int removed;		/* bit i: server i is removed */
+	int before;			/* choice before reweight/removed */
+	int expect;			/* index chosen, -1 for none */
+};
+
+static const struct nq_case nq_cases[] = {
+	{ .name = "no real servers", .n = 0, .expect = -1 },
+	{ .name = "one server", .n = 1, .weight = { 1 }, .expect = 0 },
+	{ .name = "all idle: newest wins whatever the weights", .n = 2,
+	  .weight = { 5, 1 }, .expect = 1 },
+	/* sed would take 1: 2 / 10 < 1 / 1 */
+	{ .name = "idle server first, even with less weight", .n = 2,
+	  .weight = { 1, 10 }, .active = { 0, 1 }, .expect = 0 },
+	{ .name = "first idle server in list order", .n = 3,
+	  .weight = { 1, 1, 1 }, .active = { 0, 0, 1 }, .expect = 1 },
+	/* sed would take 1 here too: 2 / 10 < 1 / 1 */
+	{ .name = "inactive connections do not make a server busy", .n = 2,
+	  .weight = { 1, 10 }, .active = { 0, 1 }, .inact = { 50, 0 },
+	  .expect = 0 },
+	/* 3 / 3 < 2 / 1 */
+	{ .name = "none idle: shortest expected delay", .n = 2,
+	  .weight = { 3, 1 }, .active = { 2, 1 }, .expect = 0 },
+	/* 4 / 2 == 2 / 1 */
+	{ .name = "none idle, equal delay: earlier in list wins", .n = 2,
+	  .weight = { 2, 1 }, .active = { 3, 1 }, .expect = 1 },
+	/* 22000 * 100000 > 20000 * 100000 only in 64 bits */
+	{ .name = "products beyond 32 bits", .n = 2,
+	  .weight = { 100000, 100000 }, .active = { 19999, 21999 },
+	  .expect = 0 },
+	{ .name = "idle quiescent server skipped", .n = 2,
+	  .weight = { 1, 0 }, .active = { 1, 0 }, .expect = 0 },
+	{ .name = "idle overloaded server skipped", .n = 2,
+	  .weight = { 1, 1 }, .active = { 1, 0 }, .overload = 0x2,
+	  .expect = 0 },
+	{ .name = "all quiescent", .n = 2, .weight = { 0, 0 }, .expect = -1 },
+	{ .name = "all overloaded", .n = 2, .weight = { 1, 1 },
+	  .overload = 0x3, .expect = -1 },
+	{ .name = "higher weight takes over", .n = 2,
+	  .weight = { 1, 1 }, .active = { 2, 1 },
+	  .reweight = 0x1, .new_weight = { 3, 0 }, .before = 1, .expect = 0 },
+	{ .name = "removed idle server not chosen", .n = 2,
+	  .weight = { 1, 1 }, .active = { 0, 1 },
+	  .removed = 0x1, .before = 0, .expect = 1 },
+};
+
+static void nq_desc(const struct nq_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(nq, nq_cases, nq_desc);
+
+static int nq_pick(struct sched_fixture *f)
+{
+	struct lvs_packet pkt;
+
+	sched_fixture_packet(&pkt, 0);
+	return sched_fixture_pick(f, &pkt);
+}
+
+static void nq_choice_test(struct kunit *test)
+{
+	const struct nq_case *c = test->param_value;
+	struct sched_fixture *f;
+	int i;
+
+	f = sched_fixture_new(test, "nq", AF_INET, 0);
+	for (i = 0; i < c->n; i++) {
+		sched_fixture_add_nth(f, c->weight[i]);
+		atomic_set(&f->dests[i]->activeconns, c->active[i]);
+		atomic_set(&f->dests[i]->inactconns, c->inact[i]);
+		if (c->overload & BIT(i))
+			set_bit(LVS_DEST_OVERLOAD, &f->dests[i]->flags);
+	}
+	if (c->reweight || c->removed)
+		KUNIT_EXPECT_EQ_MSG(test, c->before, nq_pick(f), "before");
+	for (i = 0; i < c->n; i++) {
+		if (c->reweight & BIT(i))
+			sched_fixture_set_weight(f, f->dests[i],
+						 c->new_weight[i]);
+		if (c->removed & BIT(i))
+			sched_fixture_del(f, f->dests[i]);
+	}
+	KUNIT_EXPECT_EQ(test, c->expect, nq_pick(f));
+}
+
+static struct kunit_case lvs_sched_nq_cases[] = {
+	KUNIT_CASE_PARAM(nq_choice_test, nq_gen_params),
+	{}
+};
+
+static struct kunit_suite lvs_sched_nq_suite = {
+	.name = "lvs_sched_nq",
+	.test_cases = lvs_sched_nq_cases,
+};
+
+kunit_test_suite(lvs_sched_nq_suite);
