@@ -488,6 +488,8 @@ int lvs_service_edit(struct lvs_service *svc,
 void lvs_service_del(struct lvs_service *svc);
 void lvs_services_flush(struct lvs_net *lnet);
 void lvs_service_zero(struct lvs_service *svc);
+void lvs_dests_for_each(struct lvs_net *lnet,
+			void (*fn)(struct lvs_dest *dest, void *arg), void *arg);
 void lvs_services_zero(struct lvs_net *lnet);
 struct lvs_dest *lvs_dest_find(struct lvs_service *svc,
 			       const struct lvs_dest_cfg *cfg);
@@ -560,6 +562,8 @@ unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
 struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
 				    bool known_nh);
 void lvs_dest_route_reset(struct lvs_dest *dest);
+int lvs_route_init(void);
+void lvs_route_exit(void);
 bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);
 void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst);
 

@@ -94,18 +94,24 @@ static int __init lvs_init(void)
 	err = register_pernet_subsys(&lvs_net_ops);
 	if (err)
 		goto err_conn_cache;
+	/* after the pernet state: device events look it up */
+	err = lvs_route_init();
+	if (err)
+		goto err_unregister_pernet;
 
 	err = lvs_netlink_init();
 	if (err == -EEXIST) {
 		pr_err("the in-tree IPVS (ip_vs) is loaded; remove it first with 'modprobe -r ip_vs' and its ip_vs_* modules\n");
-		goto err_unregister_pernet;
+		goto err_route;
 	}
 	if (err)
-		goto err_unregister_pernet;
+		goto err_route;
 
 	pr_info("IPVS-compatible load balancer ready (IPVS version 1.2.1 ABI)\n");
 	return 0;
 
+err_route:
+	lvs_route_exit();
 err_unregister_pernet:
 	unregister_pernet_subsys(&lvs_net_ops);
 	/* RCU callbacks of the namespaces' objects run our code */
@@ -118,6 +124,7 @@ err_conn_cache:
 static void __exit lvs_exit(void)
 {
 	lvs_netlink_exit();
+	lvs_route_exit();
 	unregister_pernet_subsys(&lvs_net_ops);
 	rcu_barrier();
 	lvs_conn_cache_exit();

@@ -513,6 +513,31 @@ void lvs_services_flush(struct lvs_net *lnet)
 			lvs_service_del(svc);
 }
 
+/*
+ * Call @fn for every real server of the namespace, those of its services
+ * and those waiting in the trash. Context: process; takes the config
+ * mutex, so @fn may sleep but not take it.
+ */
+void lvs_dests_for_each(struct lvs_net *lnet,
+			void (*fn)(struct lvs_dest *dest, void *arg), void *arg)
+{
+	struct lvs_service *svc;
+	struct lvs_dest *dest;
+	int i;
+
+	mutex_lock(&lnet->config_mutex);
+	/* NULL once the namespace's services are gone (lvs_services_exit) */
+	for (i = 0; lnet->svc_table && i < LVS_SVC_BUCKETS; i++)
+		hlist_for_each_entry(svc, &lnet->svc_table[i], node)
+			list_for_each_entry(dest, &svc->dests, list)
+				fn(dest, arg);
+	spin_lock_bh(&lnet->trash_lock);
+	list_for_each_entry(dest, &lnet->dest_trash, trash_list)
+		fn(dest, arg);
+	spin_unlock_bh(&lnet->trash_lock);
+	mutex_unlock(&lnet->config_mutex);
+}
+
 /* ZERO for one service: its counters and its real servers'. */
 void lvs_service_zero(struct lvs_service *svc)
 {
@@ -559,6 +584,7 @@ void lvs_services_exit(struct lvs_net *lnet)
 {
 	mutex_lock(&lnet->config_mutex);
 	lvs_services_flush(lnet);
-	mutex_unlock(&lnet->config_mutex);
 	kfree(lnet->svc_table);
+	lnet->svc_table = NULL;
+	mutex_unlock(&lnet->config_mutex);
 }

@@ -12,6 +12,11 @@
  * or missing route is looked up again and swapped in under dest->dst_lock;
  * the old one is released after a grace period.
  *
+ * A cached route holds its device. When a device goes down or away, a
+ * netdevice notifier drops the cached routes of the namespace's real
+ * servers (live ones and those in the trash), so the device can be
+ * unregistered.
+ *
  * Direct routing sends the packet, unchanged, to the real server's link
  * address: the route is looked up with FLOWI_FLAG_KNOWN_NH so that the
  * neighbour is the real server, not the packet's destination (the VIP).
@@ -20,6 +25,7 @@
 
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <net/addrconf.h>
 #include <net/icmp.h>
@@ -55,6 +61,41 @@ static void lvs_dest_dst_replace(struct lvs_dest *dest,
 void lvs_dest_route_reset(struct lvs_dest *dest)
 {
 	lvs_dest_dst_replace(dest, NULL);
+}
+
+/*
+ * Forget @dest's route: a device of its namespace went down or away. Every
+ * route goes, not only those through that device: IPv6 moves routes of a
+ * vanishing device to the blackhole device, and a later lookup is cheap.
+ */
+static void lvs_dest_route_forget(struct lvs_dest *dest, void *arg)
+{
+	lvs_dest_route_reset(dest);
+}
+
+static int lvs_route_netdev_event(struct notifier_block *nb,
+				  unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_DOWN || event == NETDEV_UNREGISTER)
+		lvs_dests_for_each(lvs_net(dev_net(dev)),
+				   lvs_dest_route_forget, NULL);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lvs_route_notifier = {
+	.notifier_call = lvs_route_netdev_event,
+};
+
+int __init lvs_route_init(void)
+{
+	return register_netdevice_notifier(&lvs_route_notifier);
+}
+
+void lvs_route_exit(void)
+{
+	unregister_netdevice_notifier(&lvs_route_notifier);
 }
 
 static struct dst_entry *lvs_route4(struct net *net, struct lvs_dest *dest,
