@@ -568,6 +568,7 @@ bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);
 void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst);
 
 /* netlink.c */
+bool lvs_netlink_taken(void);
 int lvs_netlink_init(void);
 void lvs_netlink_exit(void);
 int lvs_nl_parse(struct nlattr **tb, int maxtype, const struct nlattr *head,

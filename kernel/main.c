@@ -3,10 +3,11 @@
  * lvs module entry: per-namespace state and the order in which the parts of
  * the module come up and go down.
  *
- * Init registers the pernet state first, so that every namespace has its
- * struct lvs_net before any request can reach it, then the generic netlink
- * family "IPVS". Registering the family fails with -EEXIST when the in-tree
- * ip_vs module holds the name; that is how lvs refuses to load next to it.
+ * Init first makes sure the in-tree ip_vs is not loaded (it holds the
+ * generic netlink family name "IPVS", and its /proc files and sysctls
+ * would clash with ours); then it registers the pernet state, so that
+ * every namespace has its struct lvs_net before any request can reach it,
+ * and the family last.
  * Exit undoes init in exact reverse: once the family is unregistered no
  * request is in flight (genl_unregister_family waits for running handlers),
  * so the pernet state can go; rcu_barrier() then waits for the RCU
@@ -88,6 +89,10 @@ static int __init lvs_init(void)
 {
 	int err;
 
+	if (lvs_netlink_taken()) {
+		pr_err("the in-tree IPVS (ip_vs) is loaded; remove it first with 'modprobe -r ip_vs' and its ip_vs_* modules\n");
+		return -EEXIST;
+	}
 	err = lvs_conn_cache_init();
 	if (err)
 		return err;
@@ -99,11 +104,8 @@ static int __init lvs_init(void)
 	if (err)
 		goto err_unregister_pernet;
 
+	/* ip_vs may have come in meanwhile: then the name is taken now */
 	err = lvs_netlink_init();
-	if (err == -EEXIST) {
-		pr_err("the in-tree IPVS (ip_vs) is loaded; remove it first with 'modprobe -r ip_vs' and its ip_vs_* modules\n");
-		goto err_route;
-	}
 	if (err)
 		goto err_route;
 

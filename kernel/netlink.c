@@ -907,6 +907,26 @@ static struct genl_family lvs_genl_family __ro_after_init = {
 	.resv_start_op = LVS_CMD_FLUSH + 1,
 };
 
+/*
+ * Whether the in-tree ip_vs holds the family name: lvs must not come up
+ * next to it (its /proc and sysctl names would clash too). A family of the
+ * same name with no commands is registered and at once unregistered;
+ * requests that meet it in between get EOPNOTSUPP.
+ */
+bool __init lvs_netlink_taken(void)
+{
+	static struct genl_family probe __initdata = {
+		.name = LVS_GENL_NAME,
+		.version = LVS_GENL_VERSION,
+		.module = THIS_MODULE,
+	};
+
+	if (genl_register_family(&probe))
+		return true;
+	genl_unregister_family(&probe);
+	return false;
+}
+
 int __init lvs_netlink_init(void)
 {
 	return genl_register_family(&lvs_genl_family);
