@@ -289,12 +289,12 @@ make_topology() {
 # -- the real servers' responders ----------------------------------------------
 #
 # Each real server answers on port $port, TCP and UDP, IPv4 and IPv6, with its
-# name (_responder.sh): a TCP connection gets "rsN" at once, then "rsN LINE"
-# for each LINE the client sends, until it closes; a UDP datagram gets one
-# datagram "rsN\n". One socat listens for TCP on all addresses, both
-# families; one per family for UDP, on the address the director forwards to
-# (the real server's own for NAT, the VIP for DR and TUN), so that its
-# answers leave from that address.
+# name: a TCP connection gets "rsN" at once, then "rsN LINE" for each LINE
+# the client sends, until it closes (socat and _responder.sh); a UDP
+# datagram gets one datagram "rsN\n" (_udp_responder.py). One socat listens
+# for TCP on all addresses, both families; one UDP responder per family, on
+# the address the director forwards to (the real server's own for NAT, the
+# VIP for DR and TUN), so that its answers leave from that address.
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -314,10 +314,8 @@ start_responders() {
 		for fam in "${families[@]}"; do
 			addr=${vip[$fam]}
 			[ "$method" = nat ] && addr=$(rip "$fam" "$rs")
-			[ "$fam" = 4 ] || addr="[$addr]"
-			in_ns "$rs" socat "UDP$fam-RECVFROM:$port,bind=$addr,fork" \
-				"EXEC:busybox sh $e2e_dir/_responder.sh $rs udp" \
-				</dev/null >/dev/null &
+			in_ns "$rs" /usr/bin/python3 "$e2e_dir/_udp_responder.py" \
+				"$rs" "$addr" "$port" </dev/null >/dev/null &
 		done
 	done
 	wait_for 30 responders_listening || fail "the responders do not listen"
