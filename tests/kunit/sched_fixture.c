@@ -143,3 +143,43 @@ void sched_fixture_packet(struct lvs_packet *pkt, unsigned int n)
 	pkt->sport = htons(1024 + n);
 	pkt->dport = htons(80);
 }
+
+void sched_choice_desc(const struct sched_choice_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+static int sched_choice_pick(struct sched_fixture *f)
+{
+	struct lvs_packet pkt;
+
+	sched_fixture_packet(&pkt, 0);
+	return sched_fixture_pick(f, &pkt);
+}
+
+void sched_choice_run(struct kunit *test, const char *name,
+		      const struct sched_choice_case *c)
+{
+	struct sched_fixture *f;
+	int i;
+
+	f = sched_fixture_new(test, name, AF_INET, 0);
+	for (i = 0; i < c->n; i++) {
+		sched_fixture_add_nth(f, c->weight[i]);
+		atomic_set(&f->dests[i]->activeconns, c->active[i]);
+		atomic_set(&f->dests[i]->inactconns, c->inact[i]);
+		if (c->overload & BIT(i))
+			set_bit(LVS_DEST_OVERLOAD, &f->dests[i]->flags);
+	}
+	if (c->reweight || c->removed)
+		KUNIT_EXPECT_EQ_MSG(test, c->before, sched_choice_pick(f),
+				    "before");
+	for (i = 0; i < c->n; i++) {
+		if (c->reweight & BIT(i))
+			sched_fixture_set_weight(f, f->dests[i],
+						 c->new_weight[i]);
+		if (c->removed & BIT(i))
+			sched_fixture_del(f, f->dests[i]);
+	}
+	KUNIT_EXPECT_EQ(test, c->expect, sched_choice_pick(f));
+}

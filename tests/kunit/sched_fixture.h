@@ -41,4 +41,31 @@ int sched_fixture_pick(struct sched_fixture *f, const struct lvs_packet *pkt);
 /* A TCP SYN from 192.0.2.<n % 250 + 1>, port 1024 + n, to 10.1.1.1:80. */
 void sched_fixture_packet(struct lvs_packet *pkt, unsigned int n);
 
+#define SCHED_CHOICE_MAX	6
+
+/*
+ * One choice of a scheduler that looks at weights and connection counts:
+ * real servers added in order with their weights and counts, some
+ * overloaded; optionally a first choice, then weight changes and removals,
+ * then the choice expected (an index into the servers, -1 for none).
+ */
+struct sched_choice_case {
+	const char *name;
+	int n;					/* real servers */
+	int weight[SCHED_CHOICE_MAX];		/* in the order added */
+	int active[SCHED_CHOICE_MAX];
+	int inact[SCHED_CHOICE_MAX];
+	unsigned int overload;		/* bit i: server i overloaded */
+	unsigned int reweight;		/* bit i: server i gets new_weight[i] */
+	int new_weight[SCHED_CHOICE_MAX];
+	unsigned int removed;		/* bit i: server i is removed */
+	int before;			/* choice before reweight/removed */
+	int expect;			/* index chosen, -1 for none */
+};
+
+void sched_choice_desc(const struct sched_choice_case *c, char *desc);
+/* Play case @c against scheduler @name. */
+void sched_choice_run(struct kunit *test, const char *name,
+		      const struct sched_choice_case *c);
+
 #endif /* _LVS_SCHED_FIXTURE_H */

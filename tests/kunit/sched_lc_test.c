@@ -13,23 +13,7 @@
 
 #include "sched_fixture.h"
 
-#define LC_MAX	6
-
-struct lc_case {
-	const char *name;
-	int n;				/* real servers */
-	int weight[LC_MAX];		/* in the order added */
-	int active[LC_MAX];
-	int inact[LC_MAX];
-	unsigned int overload;		/* bit i: server i overloaded */
-	unsigned int reweight;		/* bit i: server i gets new_weight[i] */
-	int new_weight[LC_MAX];
-	unsigned int removed;		/* bit i: server i is removed */
-	int before;			/* choice before reweight/removed */
-	int expect;			/* index chosen, -1 for none */
-};
-
-static const struct lc_case lc_cases[] = {
+static const struct sched_choice_case lc_cases[] = {
 	{ .name = "no real servers", .n = 0, .expect = -1 },
 	{ .name = "one server", .n = 1, .weight = { 1 }, .expect = 0 },
 	{ .name = "no connections: newest wins the tie", .n = 3,
@@ -65,45 +49,11 @@ static const struct lc_case lc_cases[] = {
 	  .removed = 0x2, .before = 1, .expect = 2 },
 };
 
-static void lc_desc(const struct lc_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(lc, lc_cases, lc_desc);
-
-static int lc_pick(struct sched_fixture *f)
-{
-	struct lvs_packet pkt;
-
-	sched_fixture_packet(&pkt, 0);
-	return sched_fixture_pick(f, &pkt);
-}
+KUNIT_ARRAY_PARAM(lc, lc_cases, sched_choice_desc);
 
 static void lc_choice_test(struct kunit *test)
 {
-	const struct lc_case *c = test->param_value;
-	struct sched_fixture *f;
-	int i;
-
-	f = sched_fixture_new(test, "lc", AF_INET, 0);
-	for (i = 0; i < c->n; i++) {
-		sched_fixture_add_nth(f, c->weight[i]);
-		atomic_set(&f->dests[i]->activeconns, c->active[i]);
-		atomic_set(&f->dests[i]->inactconns, c->inact[i]);
-		if (c->overload & BIT(i))
-			set_bit(LVS_DEST_OVERLOAD, &f->dests[i]->flags);
-	}
-	if (c->reweight || c->removed)
-		KUNIT_EXPECT_EQ_MSG(test, c->before, lc_pick(f), "before");
-	for (i = 0; i < c->n; i++) {
-		if (c->reweight & BIT(i))
-			sched_fixture_set_weight(f, f->dests[i],
-						 c->new_weight[i]);
-		if (c->removed & BIT(i))
-			sched_fixture_del(f, f->dests[i]);
-	}
-	KUNIT_EXPECT_EQ(test, c->expect, lc_pick(f));
+	sched_choice_run(test, "lc", test->param_value);
 }
 
 static struct kunit_case lvs_sched_lc_cases[] = {

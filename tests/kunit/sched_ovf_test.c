@@ -15,23 +15,7 @@
 
 #include "sched_fixture.h"
 
-#define OVF_MAX	6
-
-struct ovf_case {
-	const char *name;
-	int n;				/* real servers */
-	int weight[OVF_MAX];		/* in the order added */
-	int active[OVF_MAX];
-	int inact[OVF_MAX];
-	unsigned int overload;		/* bit i: server i overloaded */
-	unsigned int reweight;		/* bit i: server i gets new_weight[i] */
-	int new_weight[OVF_MAX];
-	unsigned int removed;		/* bit i: server i is removed */
-	int before;			/* choice before reweight/removed */
-	int expect;			/* index chosen, -1 for none */
-};
-
-static const struct ovf_case ovf_cases[] = {
+static const struct sched_choice_case ovf_cases[] = {
 	{ .name = "no real servers", .n = 0, .expect = -1 },
 	{ .name = "one server", .n = 1, .weight = { 1 }, .expect = 0 },
 	{ .name = "highest weight", .n = 3,
@@ -60,45 +44,11 @@ static const struct ovf_case ovf_cases[] = {
 	  .weight = { 1, 3, 2 }, .removed = 0x2, .before = 1, .expect = 2 },
 };
 
-static void ovf_desc(const struct ovf_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(ovf, ovf_cases, ovf_desc);
-
-static int ovf_pick(struct sched_fixture *f)
-{
-	struct lvs_packet pkt;
-
-	sched_fixture_packet(&pkt, 0);
-	return sched_fixture_pick(f, &pkt);
-}
+KUNIT_ARRAY_PARAM(ovf, ovf_cases, sched_choice_desc);
 
 static void ovf_choice_test(struct kunit *test)
 {
-	const struct ovf_case *c = test->param_value;
-	struct sched_fixture *f;
-	int i;
-
-	f = sched_fixture_new(test, "ovf", AF_INET, 0);
-	for (i = 0; i < c->n; i++) {
-		sched_fixture_add_nth(f, c->weight[i]);
-		atomic_set(&f->dests[i]->activeconns, c->active[i]);
-		atomic_set(&f->dests[i]->inactconns, c->inact[i]);
-		if (c->overload & BIT(i))
-			set_bit(LVS_DEST_OVERLOAD, &f->dests[i]->flags);
-	}
-	if (c->reweight || c->removed)
-		KUNIT_EXPECT_EQ_MSG(test, c->before, ovf_pick(f), "before");
-	for (i = 0; i < c->n; i++) {
-		if (c->reweight & BIT(i))
-			sched_fixture_set_weight(f, f->dests[i],
-						 c->new_weight[i]);
-		if (c->removed & BIT(i))
-			sched_fixture_del(f, f->dests[i]);
-	}
-	KUNIT_EXPECT_EQ(test, c->expect, ovf_pick(f));
+	sched_choice_run(test, "ovf", test->param_value);
 }
 
 static struct kunit_case lvs_sched_ovf_cases[] = {

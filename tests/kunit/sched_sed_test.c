@@ -15,23 +15,7 @@
 
 #include "sched_fixture.h"
 
-#define SED_MAX	6
-
-struct sed_case {
-	const char *name;
-	int n;				/* real servers */
-	int weight[SED_MAX];		/* in the order added */
-	int active[SED_MAX];
-	int inact[SED_MAX];
-	unsigned int overload;		/* bit i: server i overloaded */
-	unsigned int reweight;		/* bit i: server i gets new_weight[i] */
-	int new_weight[SED_MAX];
-	unsigned int removed;		/* bit i: server i is removed */
-	int before;			/* choice before reweight/removed */
-	int expect;			/* index chosen, -1 for none */
-};
-
-static const struct sed_case sed_cases[] = {
+static const struct sched_choice_case sed_cases[] = {
 	{ .name = "no real servers", .n = 0, .expect = -1 },
 	{ .name = "one server", .n = 1, .weight = { 1 }, .expect = 0 },
 	/* 1 / 3 < 1 / 1 */
@@ -68,45 +52,11 @@ static const struct sed_case sed_cases[] = {
 	  .weight = { 1, 1, 1 }, .removed = 0x4, .before = 2, .expect = 1 },
 };
 
-static void sed_desc(const struct sed_case *c, char *desc)
-{
-	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(sed, sed_cases, sed_desc);
-
-static int sed_pick(struct sched_fixture *f)
-{
-	struct lvs_packet pkt;
-
-	sched_fixture_packet(&pkt, 0);
-	return sched_fixture_pick(f, &pkt);
-}
+KUNIT_ARRAY_PARAM(sed, sed_cases, sched_choice_desc);
 
 static void sed_choice_test(struct kunit *test)
 {
-	const struct sed_case *c = test->param_value;
-	struct sched_fixture *f;
-	int i;
-
-	f = sched_fixture_new(test, "sed", AF_INET, 0);
-	for (i = 0; i < c->n; i++) {
-		sched_fixture_add_nth(f, c->weight[i]);
-		atomic_set(&f->dests[i]->activeconns, c->active[i]);
-		atomic_set(&f->dests[i]->inactconns, c->inact[i]);
-		if (c->overload & BIT(i))
-			set_bit(LVS_DEST_OVERLOAD, &f->dests[i]->flags);
-	}
-	if (c->reweight || c->removed)
-		KUNIT_EXPECT_EQ_MSG(test, c->before, sed_pick(f), "before");
-	for (i = 0; i < c->n; i++) {
-		if (c->reweight & BIT(i))
-			sched_fixture_set_weight(f, f->dests[i],
-						 c->new_weight[i]);
-		if (c->removed & BIT(i))
-			sched_fixture_del(f, f->dests[i]);
-	}
-	KUNIT_EXPECT_EQ(test, c->expect, sed_pick(f));
+	sched_choice_run(test, "sed", test->param_value);
 }
 
 static struct kunit_case lvs_sched_sed_cases[] = {
