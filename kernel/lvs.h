@@ -18,6 +18,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
@@ -150,20 +151,47 @@ struct lvs_counters {
 };
 
 /*
+ * The rate estimator's state for one struct lvs_stats (estimator.c).
+ * @list: on lvs_net.est_list while the statistics are in use
+ * @last: the raw counter sums at the previous step
+ * @avg: smoothed rates per second, conns and packets times 2^10, bytes
+ *	times 2^5
+ * All under lvs_net.est_mutex; @avg is also read locklessly.
+ */
+struct lvs_estimator {
+	struct list_head list;
+	struct lvs_counters last;
+	struct lvs_counters avg;
+};
+
+/*
  * @base: the sums at the last ZERO, subtracted on read; per-CPU counters
  * cannot be cleared under running writers. Written under the config mutex.
  */
 struct lvs_stats {
 	struct lvs_cpu_stats __percpu *cpu;
 	struct lvs_counters base;
+	struct lvs_estimator est;
 };
+
+struct lvs_net;
 
 int lvs_stats_init(struct lvs_stats *stats);
 void lvs_stats_free(struct lvs_stats *stats);
 void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum);
+void lvs_stats_read_raw(const struct lvs_stats *stats,
+			struct lvs_counters *sum);
 void lvs_stats_read_cpu(const struct lvs_stats *stats, int cpu,
 			struct lvs_counters *c);
-void lvs_stats_zero(struct lvs_stats *stats);
+void lvs_stats_zero(struct lvs_net *lnet, struct lvs_stats *stats);
+
+void lvs_est_init(struct lvs_net *lnet);
+void lvs_est_exit(struct lvs_net *lnet);
+void lvs_est_start(struct lvs_net *lnet, struct lvs_stats *stats);
+void lvs_est_stop(struct lvs_net *lnet, struct lvs_stats *stats);
+void lvs_est_reset(struct lvs_net *lnet, struct lvs_stats *stats);
+void lvs_est_update(struct lvs_estimator *est, const struct lvs_counters *now);
+void lvs_est_read(const struct lvs_stats *stats, struct lvs_counters *rates);
 
 static inline void lvs_stats_count(struct lvs_stats *stats, bool in,
 				   unsigned int bytes, bool new_conn)
@@ -430,6 +458,13 @@ struct lvs_net {
 	struct rhashtable conn_out;
 	atomic_t conn_count;
 	struct lvs_sysctl sysctl;
+	/* the rate estimator (estimator.c) */
+	struct mutex est_mutex;
+	struct list_head est_list;
+	struct delayed_work est_work;
+	bool est_stale;
+	/* bumped by every configuration change: dumps check it (netlink.c) */
+	unsigned int config_gen;
 	struct ctl_table_header *sysctl_hdr;
 	struct ctl_table *sysctl_tbl;
 	/* idle time allowed per protocol and state, jiffies */

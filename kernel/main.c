@@ -49,6 +49,8 @@ static int __net_init lvs_net_init(struct net *net)
 	err = lvs_sysctl_init(lnet);
 	if (err)
 		goto err_proc;
+	/* last: its worker reads the sysctls */
+	lvs_est_init(lnet);
 	return 0;
 
 err_proc:
@@ -74,6 +76,7 @@ static void __net_exit lvs_net_exit(struct net *net)
 	lvs_sysctl_exit(lnet);
 	lvs_proc_exit(lnet);
 	lvs_services_exit(lnet);
+	lvs_est_exit(lnet);
 	lvs_conn_table_exit(lnet);
 	lvs_stats_free(&lnet->stats);
 }

@@ -512,61 +512,128 @@ static int lvs_nl_set(struct sk_buff *skb, struct genl_info *info)
 		err = lvs_nl_dest_cmd(lnet, cmd, tb, info->extack);
 		break;
 	}
+	/* a dump in progress sees the change (NLM_F_DUMP_INTR) */
+	if (!err && !++lnet->config_gen)
+		lnet->config_gen = 1;	/* 0 would read as "no dump yet" */
 	mutex_unlock(&lnet->config_mutex);
 	return err;
 }
 
+/*
+ * NEW_DAEMON and DEL_DAEMON, checked as IPVS checks them. The connection
+ * synchronisation daemon is not part of lvs yet: starting one fails with
+ * EOPNOTSUPP and says so, and as none runs, stopping one finds none
+ * (ESRCH, IPVS's answer when no daemon of that state runs).
+ */
+static int lvs_nl_daemon(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	struct nlattr *da[LVS_DAEMON_ATTR_MAX + 1];
+	struct netlink_ext_ack *extack = info->extack;
+	u32 state;
+	int err;
+
+	err = lvs_nl_parse_request(tb, info->nlhdr, extack);
+	if (err)
+		return err;
+	if (!tb[LVS_CMD_ATTR_DAEMON]) {
+		NL_SET_ERR_MSG(extack, "lvs: no sync daemon attributes");
+		return -EINVAL;
+	}
+	err = lvs_nl_parse_nested(da, LVS_DAEMON_ATTR_MAX,
+				  tb[LVS_CMD_ATTR_DAEMON],
+				  lvs_nl_daemon_policy, extack);
+	if (err)
+		return err;
+	if (!da[LVS_DAEMON_ATTR_STATE]) {
+		NL_SET_ERR_MSG(extack, "lvs: sync daemon state missing");
+		return -EINVAL;
+	}
+	state = nla_get_u32(da[LVS_DAEMON_ATTR_STATE]);
+	if (info->genlhdr->cmd == LVS_CMD_DEL_DAEMON)
+		return -ESRCH;
+	if (!da[LVS_DAEMON_ATTR_MCAST_IFN] || !da[LVS_DAEMON_ATTR_SYNC_ID]) {
+		NL_SET_ERR_MSG(extack,
+			       "lvs: sync daemon needs an interface and a sync id");
+		return -EINVAL;
+	}
+	pr_notice_ratelimited("%s sync daemon requested on %s: connection synchronisation is not implemented yet\n",
+			      state == LVS_DAEMON_BACKUP ? "backup" : "master",
+			      (char *)nla_data(da[LVS_DAEMON_ATTR_MCAST_IFN]));
+	NL_SET_ERR_MSG(extack,
+		       "lvs: connection synchronisation (sync daemon) is not implemented yet");
+	return -EOPNOTSUPP;
+}
+
+/* GET_DAEMON: one message per running sync daemon; none runs. */
+static int lvs_nl_dump_daemons(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	int err;
+
+	err = lvs_nl_parse_request(tb, cb->nlh, cb->extack);
+	return err ? err : 0;
+}
+
+/* Counters @c and rates @r as u32 (STATS, truncated as IPVS does) or u64. */
+static int lvs_nl_put_counters(struct sk_buff *skb, bool wide,
+			       const struct lvs_counters *c,
+			       const struct lvs_counters *r)
+{
+	const struct {
+		int attr;
+		u64 val;
+	} vals[] = {
+		{ LVS_STATS_ATTR_CONNS, c->conns },
+		{ LVS_STATS_ATTR_INPKTS, c->inpkts },
+		{ LVS_STATS_ATTR_OUTPKTS, c->outpkts },
+		{ LVS_STATS_ATTR_CPS, r->conns },
+		{ LVS_STATS_ATTR_INPPS, r->inpkts },
+		{ LVS_STATS_ATTR_OUTPPS, r->outpkts },
+		{ LVS_STATS_ATTR_INBPS, r->inbytes },
+		{ LVS_STATS_ATTR_OUTBPS, r->outbytes },
+	};
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(vals); i++) {
+		if (wide)
+			err = nla_put_u64_64bit(skb, vals[i].attr, vals[i].val,
+						LVS_STATS_ATTR_PAD);
+		else
+			err = nla_put_u32(skb, vals[i].attr, (u32)vals[i].val);
+		if (err)
+			return err;
+	}
+	/* the byte counters are 64-bit in both */
+	if (nla_put_u64_64bit(skb, LVS_STATS_ATTR_INBYTES, c->inbytes,
+			      LVS_STATS_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTBYTES, c->outbytes,
+			      LVS_STATS_ATTR_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* The counters and the rates of @stats, in a STATS or STATS64 nest. */
 static int lvs_nl_put_stats(struct sk_buff *skb, int type,
 			    const struct lvs_stats *stats)
 {
-	struct lvs_counters c;
+	bool wide = type == LVS_SVC_ATTR_STATS64 ||
+		    type == LVS_DEST_ATTR_STATS64;
+	struct lvs_counters c, r;
 	struct nlattr *nest;
 
 	lvs_stats_read(stats, &c);
-	/* rates arrive with the estimator; until then they read 0 */
+	lvs_est_read(stats, &r);
 	nest = nla_nest_start_noflag(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
-	if (type == LVS_SVC_ATTR_STATS64 || type == LVS_DEST_ATTR_STATS64) {
-		if (nla_put_u64_64bit(skb, LVS_STATS_ATTR_CONNS, c.conns,
-				      LVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_INPKTS, c.inpkts,
-				      LVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTPKTS, c.outpkts,
-				      LVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_CPS, 0,
-				      LVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_INPPS, 0,
-				      LVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTPPS, 0,
-				      LVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_INBPS, 0,
-				      LVS_STATS_ATTR_PAD) ||
-		    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTBPS, 0,
-				      LVS_STATS_ATTR_PAD))
-			goto cancel;
-	} else {
-		if (nla_put_u32(skb, LVS_STATS_ATTR_CONNS, (u32)c.conns) ||
-		    nla_put_u32(skb, LVS_STATS_ATTR_INPKTS, (u32)c.inpkts) ||
-		    nla_put_u32(skb, LVS_STATS_ATTR_OUTPKTS, (u32)c.outpkts) ||
-		    nla_put_u32(skb, LVS_STATS_ATTR_CPS, 0) ||
-		    nla_put_u32(skb, LVS_STATS_ATTR_INPPS, 0) ||
-		    nla_put_u32(skb, LVS_STATS_ATTR_OUTPPS, 0) ||
-		    nla_put_u32(skb, LVS_STATS_ATTR_INBPS, 0) ||
-		    nla_put_u32(skb, LVS_STATS_ATTR_OUTBPS, 0))
-			goto cancel;
+	if (lvs_nl_put_counters(skb, wide, &c, &r)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
 	}
-	if (nla_put_u64_64bit(skb, LVS_STATS_ATTR_INBYTES, c.inbytes,
-			      LVS_STATS_ATTR_PAD) ||
-	    nla_put_u64_64bit(skb, LVS_STATS_ATTR_OUTBYTES, c.outbytes,
-			      LVS_STATS_ATTR_PAD))
-		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
 }
 
 static int lvs_nl_put_addr(struct sk_buff *skb, int type, u16 af,
@@ -673,6 +740,8 @@ static int lvs_nl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			  &lvs_genl_family, NLM_F_MULTI, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	/* flags the part NLM_F_DUMP_INTR if the table changed meanwhile */
+	nl_dump_check_consistent(cb, genlmsg_nlhdr(hdr));
 	if (fill(skb, obj)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -694,7 +763,10 @@ static int lvs_nl_fill_dest_obj(struct sk_buff *skb, const void *obj)
 /*
  * Dump every virtual service of the namespace. cb->args[0] counts the
  * services already sent, so a table larger than one message continues
- * where the previous part stopped.
+ * where the previous part stopped. A part is built under the config mutex;
+ * cb->seq carries the configuration generation, so that if the table
+ * changed between two parts the later one carries NLM_F_DUMP_INTR and the
+ * tool knows to ask again (the same holds for the real servers' dump).
  */
 static int lvs_nl_dump_services(struct sk_buff *skb,
 				struct netlink_callback *cb)
@@ -709,6 +781,7 @@ static int lvs_nl_dump_services(struct sk_buff *skb,
 	if (err)
 		return err;
 	mutex_lock(&lnet->config_mutex);
+	cb->seq = lnet->config_gen;
 	for (i = 0; i < LVS_SVC_BUCKETS; i++) {
 		hlist_for_each_entry(svc, &lnet->svc_table[i], node) {
 			if (idx++ < cb->args[0])
@@ -740,6 +813,7 @@ static int lvs_nl_dump_dests(struct sk_buff *skb, struct netlink_callback *cb)
 	if (err)
 		return err;
 	mutex_lock(&lnet->config_mutex);
+	cb->seq = lnet->config_gen;
 	svc = lvs_nl_service(lnet, tb, cb->extack, &err);
 	if (!svc)
 		goto out;
@@ -880,6 +954,21 @@ static const struct genl_small_ops lvs_genl_ops[] = {
 		.cmd = LVS_CMD_GET_DEST,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.dumpit = lvs_nl_dump_dests,
+	},
+	{
+		.cmd = LVS_CMD_NEW_DAEMON,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.doit = lvs_nl_daemon,
+	},
+	{
+		.cmd = LVS_CMD_DEL_DAEMON,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.doit = lvs_nl_daemon,
+	},
+	{
+		.cmd = LVS_CMD_GET_DAEMON,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.dumpit = lvs_nl_dump_daemons,
 	},
 	{
 		.cmd = LVS_CMD_GET_CONFIG,

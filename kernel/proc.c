@@ -245,9 +245,6 @@ static void lvs_proc_counters(struct seq_file *seq, const char *prefix,
 		   c->conns, c->inpkts, c->outpkts, c->inbytes, c->outbytes);
 }
 
-/* Rates read 0 until the estimator lands (docs/compat.md). */
-static const struct lvs_counters lvs_no_rates;
-
 static int lvs_proc_stats_show(struct seq_file *seq, void *v)
 {
 	struct lvs_net *lnet = lvs_net(seq_file_single_net(seq));
@@ -258,7 +255,8 @@ static int lvs_proc_stats_show(struct seq_file *seq, void *v)
 	seq_puts(seq, "   Conns  Packets  Packets            Bytes            Bytes\n");
 	lvs_proc_counters(seq, "", &c);
 	seq_puts(seq, "\n Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
-	lvs_proc_counters(seq, "", &lvs_no_rates);
+	lvs_est_read(&lnet->stats, &c);
+	lvs_proc_counters(seq, "", &c);
 	return 0;
 }
 
@@ -280,7 +278,8 @@ static int lvs_proc_stats_percpu_show(struct seq_file *seq, void *v)
 	lvs_stats_read(&lnet->stats, &c);
 	lvs_proc_counters(seq, "  ~ ", &c);
 	seq_puts(seq, "\n     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s\n");
-	lvs_proc_counters(seq, "    ", &lvs_no_rates);
+	lvs_est_read(&lnet->stats, &c);
+	lvs_proc_counters(seq, "    ", &c);
 	return 0;
 }
 

@@ -270,6 +270,7 @@ int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg)
 		return -ENOMEM;
 	lvs_dest_apply(dest, cfg);
 	set_bit(LVS_DEST_AVAILABLE, &dest->flags);
+	lvs_est_start(svc->lnet, &dest->stats);
 
 	list_add_rcu(&dest->list, &svc->dests);
 	svc->num_dests++;
@@ -315,6 +316,8 @@ void lvs_dest_del(struct lvs_dest *dest)
 	list_del_rcu(&dest->list);
 	svc->num_dests--;
 	clear_bit(LVS_DEST_AVAILABLE, &dest->flags);
+	/* as IPVS: a removed real server's rates are no longer estimated */
+	lvs_est_stop(lnet, &dest->stats);
 	sched = rcu_dereference_protected(svc->sched,
 					  lockdep_is_held(&lnet->config_mutex));
 	if (sched && sched->del_dest)
@@ -434,6 +437,7 @@ int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg)
 			goto err_unbind;
 	}
 	lnet->num_services++;
+	lvs_est_start(lnet, &svc->stats);
 	h = lvs_svc_hash(lnet, svc->af, svc->protocol, &svc->addr, svc->port,
 			 svc->fwmark);
 	hlist_add_head_rcu(&svc->node, &lnet->svc_table[h]);
@@ -497,6 +501,7 @@ void lvs_service_del(struct lvs_service *svc)
 	lvs_service_unbind_sched(svc);
 	list_for_each_entry_safe(dest, next, &svc->dests, list)
 		lvs_dest_del(dest);
+	lvs_est_stop(lnet, &svc->stats);
 	lvs_service_put(svc);
 }
 
@@ -544,9 +549,9 @@ void lvs_service_zero(struct lvs_service *svc)
 	struct lvs_dest *dest;
 
 	lockdep_assert_held(&svc->lnet->config_mutex);
-	lvs_stats_zero(&svc->stats);
+	lvs_stats_zero(svc->lnet, &svc->stats);
 	list_for_each_entry(dest, &svc->dests, list)
-		lvs_stats_zero(&dest->stats);
+		lvs_stats_zero(svc->lnet, &dest->stats);
 }
 
 /* ZERO for the namespace: every service and the totals. */
@@ -559,7 +564,7 @@ void lvs_services_zero(struct lvs_net *lnet)
 	for (i = 0; i < LVS_SVC_BUCKETS; i++)
 		hlist_for_each_entry(svc, &lnet->svc_table[i], node)
 			lvs_service_zero(svc);
-	lvs_stats_zero(&lnet->stats);
+	lvs_stats_zero(lnet, &lnet->stats);
 }
 
 int lvs_services_init(struct lvs_net *lnet)
@@ -572,6 +577,7 @@ int lvs_services_init(struct lvs_net *lnet)
 	INIT_LIST_HEAD(&lnet->dest_trash);
 	spin_lock_init(&lnet->trash_lock);
 	lnet->svc_hash_seed = get_random_u32();
+	lnet->config_gen = 1;
 	return 0;
 }
 

@@ -19,7 +19,8 @@ int lvs_stats_init(struct lvs_stats *stats)
 {
 	int cpu;
 
-	memset(&stats->base, 0, sizeof(stats->base));
+	memset(stats, 0, sizeof(*stats));
+	INIT_LIST_HEAD(&stats->est.list);
 	stats->cpu = alloc_percpu(struct lvs_cpu_stats);
 	if (!stats->cpu)
 		return -ENOMEM;
@@ -51,8 +52,9 @@ void lvs_stats_read_cpu(const struct lvs_stats *stats, int cpu,
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }
 
-static void lvs_stats_read_raw(const struct lvs_stats *stats,
-			       struct lvs_counters *sum)
+/* The counters since the statistics were created, all CPUs added up. */
+void lvs_stats_read_raw(const struct lvs_stats *stats,
+			struct lvs_counters *sum)
 {
 	struct lvs_counters c;
 	int cpu;
@@ -79,8 +81,12 @@ void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum)
 	sum->outbytes -= stats->base.outbytes;
 }
 
-/* Start counting from zero again. Context: the config mutex. */
-void lvs_stats_zero(struct lvs_stats *stats)
+/*
+ * Start counting from zero again; the rates too, as IPVS does.
+ * Context: the config mutex.
+ */
+void lvs_stats_zero(struct lvs_net *lnet, struct lvs_stats *stats)
 {
 	lvs_stats_read_raw(stats, &stats->base);
+	lvs_est_reset(lnet, stats);
 }

@@ -531,6 +531,28 @@ expect_counters() {
 	log "counters: ok"
 }
 
+# service_rates PROTO FAMILY: "cps inpps outpps inbps outbps" of the
+# service, from ipvsadm -Ln --rate.
+service_rates() {
+	on_service "$1" "$2" -Ln --rate --exact |
+		awk '$1 == "TCP" || $1 == "UDP" { print $3, $4, $5, $6, $7 }'
+}
+
+# The rate estimator runs every 2 s: within a few seconds of a round the
+# service shows bytes per second coming in (a round under emulation can be
+# too slow for a whole packet per second).
+rates_show_traffic() {
+	local r
+	read -r -a r <<<"$(service_rates "$1" "$2")"
+	why="ipv$2 $1 rates '${r[*]:-none}' (cps inpps outpps inbps outbps)"
+	[ "${r[3]:-0}" -gt 0 ]
+}
+
+expect_rates() {
+	wait_for 10 rates_show_traffic "$1" "$2" || fail "$why"
+	log "rates: $(service_rates "$1" "$2")"
+}
+
 # expect_shared_without rsN: the last round never went to rsN and took the
 # other two in turn.
 expect_shared_without() {
@@ -576,6 +598,7 @@ rr_round() {
 check_rr() {
 	add_services rr 1 1 1
 	each_service rr_round
+	expect_rates udp 6
 	expect_counters
 	log "rr: ok"
 }
