@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make            build lvs.ko and the scheduler modules for a kernel
-#   make install    install them (and run depmod)
+#   make            build lvs.ko and the scheduler modules for a kernel, and lvsadm
+#   make modules    the modules alone
+#   make tools      lvsadm alone (in build/tools; needs libmnl-dev)
+#   make install    install them (and run depmod); lvsadm, its man page and
+#                   bash completion under $(DESTDIR)$(PREFIX) (/usr/local)
 #   make deps       install every Debian package the build and tests need
 #   make demo       boot a VM, load lvs, show ipvsadm -Ln
 #   make check      all tests: static checks, KUnit and end-to-end, 2 kernels
@@ -20,17 +23,26 @@ kdir_ok = $(if $(and $(KDIR),$(wildcard $(KDIR)/Makefile)),,$(error \
 	lvs: no kernel build tree at '$(or $(KDIR),/lib/modules/$(shell uname -r)/build)': \
 	install linux-headers-$(shell uname -r) or pass KDIR=/path/to/kernel/build))
 
-.PHONY: all modules install deps demo check clean
+.PHONY: all modules tools install install-tools deps demo check clean
 
-all: modules
+PREFIX ?= /usr/local
+TOOLS_OUT := $(CURDIR)/build/tools
+
+all: modules tools
+
+tools:
+	$(MAKE) -C tools/lvsadm O=$(TOOLS_OUT)
 
 modules:
 	$(kdir_ok)
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
-install: modules
+install: modules install-tools
 	$(kdir_ok)
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+
+install-tools: tools
+	$(MAKE) -C tools/lvsadm O=$(TOOLS_OUT) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
 
 deps:
 	tests/vm/deps
