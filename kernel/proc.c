@@ -9,9 +9,10 @@
  *   ip_vs_stats_percpu  the same per CPU
  *
  * Readers walk the RCU structures the packet path uses, under
- * rcu_read_lock(); a file read in several chunks restarts each chunk by
- * counting up to its position, as IPVS does, so concurrent changes can
- * skip or repeat a line but never show freed memory.
+ * rcu_read_lock(), so concurrent changes can skip or repeat a line but
+ * never show freed memory. ip_vs (services) restarts each chunk by
+ * counting up to its position, as IPVS does; the connection files keep
+ * their place in the table instead (see below).
  */
 #include <linux/proc_fs.h>
 #include <linux/rhashtable.h>
@@ -130,43 +131,80 @@ static const struct seq_operations lvs_proc_svc_ops = {
 	.show = lvs_proc_svc_show,
 };
 
-/* ip_vs_conn and ip_vs_conn_sync: a connection per line. */
+/*
+ * ip_vs_conn and ip_vs_conn_sync: a connection per line.
+ *
+ * The table can hold millions of connections, so a reader keeps one
+ * rhashtable walk for the whole time the file is open: a read that goes on
+ * where the previous one stopped resumes the walk at the connection it
+ * stopped on (rhashtable_walk_peek()), and only a seek elsewhere, or a
+ * resize of the table between two reads, walks again from the start to the
+ * position. Reading the whole table costs time in proportion to its size.
+ * The walk holds the RCU read lock between start and stop.
+ */
+struct lvs_proc_conn_iter {
+	struct lvs_net *lnet;
+	struct rhashtable_iter walk;
+	loff_t pos;			/* of the connection the walk is at */
+};
 
-static struct lvs_conn *lvs_proc_conn_at(struct lvs_net *lnet, loff_t pos)
+static struct lvs_conn *lvs_proc_conn_walk_next(struct lvs_proc_conn_iter *it)
 {
-	struct rhashtable_iter iter;
 	struct lvs_conn *cp;
 
-	/* the walk takes rcu_read_lock() itself; our caller holds it too */
-	rhashtable_walk_enter(&lnet->conn_in, &iter);
-	rhashtable_walk_start(&iter);
-	while ((cp = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(cp)) {
-			if (PTR_ERR(cp) == -EAGAIN)
-				continue;
-			cp = NULL;
-			break;
-		}
-		if (pos-- == 0)
-			break;
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	do {
+		cp = rhashtable_walk_next(&it->walk);
+	} while (cp == ERR_PTR(-EAGAIN));
+	if (IS_ERR(cp))
+		return NULL;
+	it->pos++;
 	return cp;
 }
 
 static void *lvs_proc_conn_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
-	rcu_read_lock();
-	return *pos ? lvs_proc_conn_at(lvs_net(seq_file_net(seq)), *pos - 1) :
-		      SEQ_START_TOKEN;
+	struct lvs_proc_conn_iter *it = seq->private;
+	struct lvs_conn *cp = NULL;
+	bool resumed;
+
+	/* -EAGAIN: the table was resized and the walk starts over */
+	resumed = !rhashtable_walk_start_check(&it->walk) && it->pos &&
+		  *pos == it->pos;
+	if (resumed) {
+		cp = rhashtable_walk_peek(&it->walk);
+		if (!IS_ERR_OR_NULL(cp))
+			return cp;
+	}
+	rhashtable_walk_stop(&it->walk);
+	rhashtable_walk_exit(&it->walk);
+	rhashtable_walk_enter(&it->lnet->conn_in, &it->walk);
+	rhashtable_walk_start(&it->walk);
+	it->pos = 0;
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	while (it->pos < *pos) {
+		cp = lvs_proc_conn_walk_next(it);
+		if (!cp)
+			return NULL;
+	}
+	return cp;
 }
 
 static void *lvs_proc_conn_next(struct seq_file *seq, void *v, loff_t *pos)
 {
+	struct lvs_proc_conn_iter *it = seq->private;
+
 	++*pos;
-	return lvs_proc_conn_at(lvs_net(seq_file_net(seq)), *pos - 1);
+	return lvs_proc_conn_walk_next(it);
+}
+
+static void lvs_proc_conn_stop(struct seq_file *seq, void *v)
+	__releases(RCU)
+{
+	struct lvs_proc_conn_iter *it = seq->private;
+
+	rhashtable_walk_stop(&it->walk);
 }
 
 /* Everything up to the state, as both files print it. */
@@ -174,19 +212,27 @@ static void lvs_proc_conn_common(struct seq_file *seq,
 				 const struct lvs_conn *cp)
 {
 	const struct lvs_proto *proto = lvs_proto(cp->protocol);
-	unsigned int state = READ_ONCE(cp->state);
+	const char *name, *state;
 
+	/* a firewall-mark service's template has protocol IPPROTO_IP */
+	name = proto ? proto->name : "IP";
+	if (cp->flags & LVS_CONN_F_TEMPLATE)
+		state = READ_ONCE(cp->state) == LVS_CTPL_S_ASSURED ?
+			"ASSURED" : "NONE";
+	else if (!proto)
+		state = "NONE";
+	else
+		state = proto->state_names[READ_ONCE(cp->state)];
 	if (cp->af == AF_INET6)
 		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %pI6 %04X %-11s",
-			   proto->name, &cp->caddr.in6, ntohs(cp->cport),
+			   name, &cp->caddr.in6, ntohs(cp->cport),
 			   &cp->vaddr.in6, ntohs(cp->vport), &cp->daddr.in6,
-			   ntohs(cp->dport), proto->state_names[state]);
+			   ntohs(cp->dport), state);
 	else
 		seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s",
-			   proto->name, ntohl(cp->caddr.ip), ntohs(cp->cport),
+			   name, ntohl(cp->caddr.ip), ntohs(cp->cport),
 			   ntohl(cp->vaddr.ip), ntohs(cp->vport),
-			   ntohl(cp->daddr.ip), ntohs(cp->dport),
-			   proto->state_names[state]);
+			   ntohl(cp->daddr.ip), ntohs(cp->dport), state);
 }
 
 static unsigned int lvs_proc_conn_expires(const struct lvs_conn *cp)
@@ -225,15 +271,66 @@ static int lvs_proc_conn_sync_show(struct seq_file *seq, void *v)
 static const struct seq_operations lvs_proc_conn_ops = {
 	.start = lvs_proc_conn_start,
 	.next = lvs_proc_conn_next,
-	.stop = lvs_proc_stop,
+	.stop = lvs_proc_conn_stop,
 	.show = lvs_proc_conn_show,
 };
 
 static const struct seq_operations lvs_proc_conn_sync_ops = {
 	.start = lvs_proc_conn_start,
 	.next = lvs_proc_conn_next,
-	.stop = lvs_proc_stop,
+	.stop = lvs_proc_conn_stop,
 	.show = lvs_proc_conn_sync_show,
+};
+
+/*
+ * The entry's data is the namespace's struct lvs_net. The file holds no
+ * reference on the namespace: when it goes, remove_proc_entry() releases
+ * every open file (below) before the connection table is destroyed.
+ */
+static int lvs_proc_conn_open_ops(struct inode *inode, struct file *file,
+				  const struct seq_operations *ops)
+{
+	struct lvs_proc_conn_iter *it;
+
+	it = __seq_open_private(file, ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->lnet = pde_data(inode);
+	rhashtable_walk_enter(&it->lnet->conn_in, &it->walk);
+	return 0;
+}
+
+static int lvs_proc_conn_open(struct inode *inode, struct file *file)
+{
+	return lvs_proc_conn_open_ops(inode, file, &lvs_proc_conn_ops);
+}
+
+static int lvs_proc_conn_sync_open(struct inode *inode, struct file *file)
+{
+	return lvs_proc_conn_open_ops(inode, file, &lvs_proc_conn_sync_ops);
+}
+
+static int lvs_proc_conn_release(struct inode *inode, struct file *file)
+{
+	struct lvs_proc_conn_iter *it;
+
+	it = ((struct seq_file *)file->private_data)->private;
+	rhashtable_walk_exit(&it->walk);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops lvs_proc_conn_fops = {
+	.proc_open = lvs_proc_conn_open,
+	.proc_read_iter = seq_read_iter,
+	.proc_lseek = seq_lseek,
+	.proc_release = lvs_proc_conn_release,
+};
+
+static const struct proc_ops lvs_proc_conn_sync_fops = {
+	.proc_open = lvs_proc_conn_sync_open,
+	.proc_read_iter = seq_read_iter,
+	.proc_lseek = seq_lseek,
+	.proc_release = lvs_proc_conn_release,
 };
 
 /* ip_vs_stats and ip_vs_stats_percpu. */
@@ -289,12 +386,10 @@ int lvs_proc_init(struct lvs_net *lnet)
 
 	if (!proc_create_net("ip_vs", 0444, net->proc_net, &lvs_proc_svc_ops,
 			     sizeof(struct seq_net_private)) ||
-	    !proc_create_net("ip_vs_conn", 0444, net->proc_net,
-			     &lvs_proc_conn_ops,
-			     sizeof(struct seq_net_private)) ||
-	    !proc_create_net("ip_vs_conn_sync", 0444, net->proc_net,
-			     &lvs_proc_conn_sync_ops,
-			     sizeof(struct seq_net_private)) ||
+	    !proc_create_data("ip_vs_conn", 0444, net->proc_net,
+			      &lvs_proc_conn_fops, lnet) ||
+	    !proc_create_data("ip_vs_conn_sync", 0444, net->proc_net,
+			      &lvs_proc_conn_sync_fops, lnet) ||
 	    !proc_create_net_single("ip_vs_stats", 0444, net->proc_net,
 				    lvs_proc_stats_show, NULL) ||
 	    !proc_create_net_single("ip_vs_stats_percpu", 0444, net->proc_net,

@@ -308,7 +308,7 @@ responders_listening() {
 start_responders() {
 	local rs fam addr
 	for rs in "${real_servers[@]}"; do
-		in_ns "$rs" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork" \
+		in_ns "$rs" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork,backlog=256" \
 			"EXEC:busybox sh $e2e_dir/_responder.sh $rs" \
 			</dev/null >/dev/null &
 		for fam in "${families[@]}"; do
