@@ -43,6 +43,7 @@ struct lvs_conn_key {
 	__be16 dport;
 	u16 af;
 	u8 protocol;
+	bool template;
 };
 
 static u32 lvs_conn_key_hash(const struct lvs_conn_key *k, u32 seed)
@@ -55,14 +56,16 @@ static u32 lvs_conn_key_hash(const struct lvs_conn_key *k, u32 seed)
 	else
 		h = jhash_2words((__force u32)k->saddr->ip,
 				 (__force u32)k->daddr->ip, seed);
-	return jhash_3words(h, ports, k->af << 8 | k->protocol, seed);
+	return jhash_3words(h, ports,
+			    (u32)k->template << 24 | k->af << 8 | k->protocol,
+			    seed);
 }
 
 static bool lvs_conn_key_equal(const struct lvs_conn_key *a,
 			       const struct lvs_conn_key *b)
 {
 	return a->af == b->af && a->protocol == b->protocol &&
-	       a->sport == b->sport && a->dport == b->dport &&
+	       a->template == b->template && a->sport == b->sport && a->dport == b->dport &&
 	       lvs_addr_equal(a->af, a->saddr, b->saddr) &&
 	       lvs_addr_equal(a->af, a->daddr, b->daddr);
 }
@@ -73,6 +76,7 @@ static void lvs_conn_in_key(const struct lvs_conn *cp, struct lvs_conn_key *k)
 		.saddr = &cp->caddr, .daddr = &cp->vaddr,
 		.sport = cp->cport, .dport = cp->vport,
 		.af = cp->af, .protocol = cp->protocol,
+		.template = cp->flags & LVS_CONN_F_TEMPLATE,
 	};
 }
 
@@ -171,6 +175,8 @@ struct lvs_conn *lvs_conn_out_lookup(struct lvs_net *lnet,
 static unsigned long lvs_conn_timeout(const struct lvs_conn *cp,
 				      unsigned int state)
 {
+	if (cp->flags & LVS_CONN_F_TEMPLATE)
+		return cp->timeout;
 	/* SET_CONFIG may change it under us */
 	return READ_ONCE(cp->lnet->timeouts[lvs_proto_index(cp->protocol)][state]);
 }
@@ -186,7 +192,9 @@ static void lvs_conn_unbind(struct lvs_conn *cp)
 {
 	struct lvs_dest *dest = cp->dest;
 
-	if (cp->flags & LVS_CONN_F_INACTIVE)
+	if (cp->flags & LVS_CONN_F_TEMPLATE)
+		atomic_dec(&dest->persistconns);
+	else if (cp->flags & LVS_CONN_F_INACTIVE)
 		atomic_dec(&dest->inactconns);
 	else
 		atomic_dec(&dest->activeconns);
@@ -194,13 +202,46 @@ static void lvs_conn_unbind(struct lvs_conn *cp)
 	lvs_dest_put(dest);
 }
 
+/* Take @cp out of the "in" table, once. Context: BH disabled. */
+static void lvs_conn_unhash_in(struct lvs_conn *cp)
+{
+	bool hashed;
+
+	spin_lock(&cp->lock);
+	hashed = cp->in_hashed;
+	WRITE_ONCE(cp->in_hashed, false);
+	spin_unlock(&cp->lock);
+	if (hashed)
+		rhashtable_remove_fast(&cp->lnet->conn_in, &cp->in_node,
+				       lvs_conn_in_params);
+}
+
+/* Let @cp's timer expire it now, unless it is on its way out already. */
+static void lvs_conn_expire_now(struct lvs_conn *cp)
+{
+	spin_lock(&cp->lock);
+	WRITE_ONCE(cp->expires, jiffies);
+	if (!cp->dead)
+		mod_timer(&cp->timer, jiffies);
+	spin_unlock(&cp->lock);
+}
+
 /* Unhash and free @cp; its timer is not pending. Context: BH disabled. */
 static void lvs_conn_destroy(struct lvs_conn *cp)
 {
 	struct lvs_net *lnet = cp->lnet;
+	struct lvs_conn *ct = cp->control;
 
-	rhashtable_remove_fast(&lnet->conn_in, &cp->in_node,
-			       lvs_conn_in_params);
+	lvs_conn_unhash_in(cp);
+	/*
+	 * As IPVS: a template goes with its last connection if it was
+	 * invalidated or never assured (no connection it controlled was
+	 * established or answered); else it lasts its timeout.
+	 */
+	if (ct && atomic_dec_and_test(&ct->n_control) &&
+	    (!READ_ONCE(ct->in_hashed) ||
+	     READ_ONCE(ct->state) != LVS_CTPL_S_ASSURED))
+		lvs_conn_expire_now(ct);
 	if (cp->out_hashed)
 		rhashtable_remove_fast(&lnet->conn_out, &cp->out_node,
 				       lvs_conn_out_params);
@@ -220,13 +261,34 @@ static void lvs_conn_timer(struct timer_list *t)
 		spin_unlock(&cp->lock);
 		return;
 	}
+	/*
+	 * A template lives on while it controls connections; once it has
+	 * none, -1 stops lvs_conn_control() from taking it again.
+	 */
+	if ((cp->flags & LVS_CONN_F_TEMPLATE) &&
+	    atomic_cmpxchg(&cp->n_control, 0, -1) > 0) {
+		cp->expires = jiffies + cp->timeout;
+		mod_timer(&cp->timer, cp->expires);
+		spin_unlock(&cp->lock);
+		return;
+	}
 	cp->dead = true;
 	spin_unlock(&cp->lock);
 	lvs_conn_destroy(cp);
 }
 
 /*
- * lvs_conn_new - make a connection for @pkt to real server @dest
+ * lvs_conn_new - make a connection, or a persistence template, to @dest
+ * @lnet: the namespace
+ * @p: what the connection is keyed by (a template: masked client address,
+ *	client port 0, the service's address or firewall mark and port)
+ * @dest: the real server
+ * @dport: the real server's port (0 for a template of any port)
+ * @flags: 0, or LVS_CONN_F_TEMPLATE; the forwarding method is @dest's
+ *
+ * A template lasts the service's persistence timeout from its last use,
+ * and counts among @dest's persistent connections; a connection counts
+ * among its active ones.
  *
  * Return: the connection, now in the tables; or NULL when memory is short,
  * @dest is being freed, or the table refused it. If another CPU made the
@@ -234,8 +296,9 @@ static void lvs_conn_timer(struct timer_list *t)
  * Context: softirq, rcu_read_lock().
  */
 struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
-			      const struct lvs_packet *pkt,
-			      struct lvs_dest *dest)
+			      const struct lvs_conn_param *p,
+			      struct lvs_dest *dest, __be16 dport,
+			      unsigned int flags)
 {
 	unsigned int fwd = READ_ONCE(dest->fwd);
 	struct lvs_conn *cp, *other;
@@ -248,22 +311,24 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 		lvs_dest_put(dest);
 		return NULL;
 	}
-	cp->af = pkt->af;
-	cp->protocol = pkt->protocol;
-	cp->caddr = pkt->saddr;
-	cp->cport = pkt->sport;
-	cp->vaddr = pkt->daddr;
-	cp->vport = pkt->dport;
+	cp->af = p->af;
+	cp->protocol = p->protocol;
+	cp->caddr = *p->caddr;
+	cp->cport = p->cport;
+	cp->vaddr = *p->vaddr;
+	cp->vport = p->vport;
 	cp->daddr = dest->addr;
-	/* a port-0 (all ports) service keeps the client's port */
-	cp->dport = dest->port ? dest->port : pkt->dport;
-	cp->flags = fwd;
+	cp->dport = dport;
+	cp->flags = fwd | flags;
 	cp->state = 0;
 	cp->lnet = lnet;
 	cp->dest = dest;
 	spin_lock_init(&cp->lock);
 	timer_setup(&cp->timer, lvs_conn_timer, 0);
+	if (flags & LVS_CONN_F_TEMPLATE)
+		cp->timeout = (unsigned long)READ_ONCE(dest->svc->timeout) * HZ;
 	cp->expires = jiffies + lvs_conn_timeout(cp, cp->state);
+	cp->in_hashed = true;
 
 	lvs_conn_in_key(cp, &key);
 	other = rhashtable_lookup_get_insert_key(&lnet->conn_in, &key,
@@ -278,16 +343,88 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	 * A reply key already taken means two clients look alike to the
 	 * real server; replies then match the first of them, as in IPVS.
 	 */
-	if (fwd == LVS_CONN_F_MASQ)
+	if (fwd == LVS_CONN_F_MASQ && !(flags & LVS_CONN_F_TEMPLATE))
 		cp->out_hashed = !rhashtable_insert_fast(&lnet->conn_out,
 							 &cp->out_node,
 							 lvs_conn_out_params);
 
 	atomic_inc(&lnet->conn_count);
-	atomic_inc(&dest->activeconns);
-	lvs_dest_update_overload(dest);
+	if (flags & LVS_CONN_F_TEMPLATE) {
+		atomic_inc(&dest->persistconns);
+	} else {
+		atomic_inc(&dest->activeconns);
+		lvs_dest_update_overload(dest);
+	}
 	mod_timer(&cp->timer, cp->expires);
 	return cp;
+}
+
+/* The live template keyed by @p, or NULL. Context: RCU. */
+struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
+				       const struct lvs_conn_param *p)
+{
+	struct lvs_conn_key k = {
+		.saddr = p->caddr, .daddr = p->vaddr,
+		.sport = p->cport, .dport = p->vport,
+		.af = p->af, .protocol = p->protocol, .template = true,
+	};
+	struct lvs_conn *ct;
+
+	ct = rhashtable_lookup(&lnet->conn_in, &k, lvs_conn_in_params);
+	return ct && atomic_read(&ct->n_control) >= 0 ? ct : NULL;
+}
+
+/* A new connection used template @ct: it lasts its timeout from now. */
+void lvs_conn_template_touch(struct lvs_conn *ct)
+{
+	unsigned long expires = jiffies + ct->timeout;
+
+	if (READ_ONCE(ct->expires) != expires)
+		WRITE_ONCE(ct->expires, expires);
+}
+
+/*
+ * Template @ct's real server may not take new connections (removed, or
+ * quiescent with expire_quiescent_template): no new connection finds @ct
+ * any more, so the next one makes a new template; those @ct controls go
+ * on, and @ct goes with the last of them or its timer.
+ */
+void lvs_conn_template_invalidate(struct lvs_conn *ct)
+{
+	lvs_conn_unhash_in(ct);
+}
+
+/*
+ * Let template @ct control the new connection @cp, unless @ct is being
+ * destroyed already. Context: softirq.
+ */
+void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct)
+{
+	if (!atomic_inc_unless_negative(&ct->n_control))
+		return;
+	/* another CPU made @cp for the same packet and controlled it */
+	if (cmpxchg(&cp->control, NULL, ct))
+		atomic_dec(&ct->n_control);
+}
+
+/*
+ * A template is assured once a connection it controls is established (TCP)
+ * or answered (UDP): IPVS's sign that the client is real.
+ */
+static void lvs_conn_assure_template(struct lvs_conn *cp, enum lvs_dir dir,
+				     unsigned int state)
+{
+	struct lvs_conn *ct = cp->control;
+	bool assured;
+
+	if (READ_ONCE(ct->state) == LVS_CTPL_S_ASSURED)
+		return;
+	if (cp->protocol == IPPROTO_TCP)
+		assured = state == LVS_TCP_S_ESTABLISHED;
+	else
+		assured = dir == LVS_DIR_OUT;
+	if (assured)
+		WRITE_ONCE(ct->state, LVS_CTPL_S_ASSURED);
 }
 
 /*
@@ -327,11 +464,14 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 				mod_timer(&cp->timer, expires);
 		}
 		spin_unlock(&cp->lock);
-		return;
+	} else {
+		expires = jiffies + lvs_conn_timeout(cp, state);
+		if (READ_ONCE(cp->expires) != expires)
+			WRITE_ONCE(cp->expires, expires);
 	}
-	expires = jiffies + lvs_conn_timeout(cp, state);
-	if (READ_ONCE(cp->expires) != expires)
-		WRITE_ONCE(cp->expires, expires);
+	/* @state: the state this packet left @cp in */
+	if (unlikely(cp->control))
+		lvs_conn_assure_template(cp, dir, state);
 }
 
 int lvs_conn_table_init(struct lvs_net *lnet)
@@ -374,6 +514,14 @@ static int lvs_conn_flush_pass(struct lvs_net *lnet)
 		spin_lock(&cp->lock);
 		cp->expires = jiffies;
 		if (!cp->dead && timer_delete(&cp->timer)) {
+			/* a template goes after its connections, a pass later */
+			if ((cp->flags & LVS_CONN_F_TEMPLATE) &&
+			    atomic_cmpxchg(&cp->n_control, 0, -1) > 0) {
+				mod_timer(&cp->timer, jiffies + cp->timeout);
+				spin_unlock(&cp->lock);
+				local_bh_enable();
+				continue;
+			}
 			cp->dead = true;
 			spin_unlock(&cp->lock);
 			lvs_conn_destroy(cp);

@@ -112,10 +112,16 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 				     const struct lvs_packet *pkt,
 				     unsigned int *verdict)
 {
+	const struct lvs_conn_param param = {
+		.af = pkt->af, .protocol = pkt->protocol,
+		.caddr = &pkt->saddr, .cport = pkt->sport,
+		.vaddr = &pkt->daddr, .vport = pkt->dport,
+	};
 	const struct lvs_scheduler *sched;
 	struct lvs_service *svc;
 	struct lvs_dest *dest;
 	struct lvs_conn *cp;
+	bool no_dest;
 
 	*verdict = NF_ACCEPT;
 	svc = lvs_service_lookup(lnet, pkt->af, pkt->protocol, &pkt->daddr,
@@ -124,14 +130,21 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 		return NULL;
 
 	*verdict = NF_DROP;
+	if (READ_ONCE(svc->flags) & LVS_SVC_F_PERSISTENT) {
+		cp = lvs_persist_schedule(lnet, svc, pkt, &no_dest);
+		if (no_dest)
+			lvs_refuse(skb, pkt->af);
+		return cp;
+	}
 	sched = rcu_dereference(svc->sched);
 	dest = sched ? sched->schedule(svc, pkt) : NULL;
 	if (!dest) {
 		lvs_refuse(skb, pkt->af);
 		return NULL;
 	}
-	cp = lvs_conn_new(lnet, pkt, dest);
-	return cp;
+	/* a port-0 (all ports) service keeps the client's port */
+	return lvs_conn_new(lnet, &param, dest,
+			    dest->port ? dest->port : pkt->dport, 0);
 }
 
 static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,

@@ -383,11 +383,21 @@ struct lvs_conn {
 	u8 state;			/* lock */
 	u16 flags;			/* lock: LVS_CONN_F_* */
 	bool out_hashed;		/* in the reply table (NAT) */
+	bool in_hashed;			/* lock: in the "in" table */
 	bool dead;			/* lock: being destroyed */
 	spinlock_t lock;
 	unsigned long expires;		/* jiffies; WRITE_ONCE under lock */
 	struct timer_list timer;
 	struct lvs_dest *dest;		/* holds a dest reference */
+	/*
+	 * Persistence (LVS_CONN_F_TEMPLATE): a template's @timeout (jiffies)
+	 * and @n_control, the connections it controls, -1 once it is being
+	 * destroyed; a controlled connection's @control, which cannot be
+	 * destroyed before the connection lets go of it.
+	 */
+	unsigned long timeout;
+	atomic_t n_control;
+	struct lvs_conn *control;
 	struct lvs_net *lnet;
 	struct rcu_head rcu;
 };
@@ -548,9 +558,47 @@ struct lvs_conn *lvs_conn_in_lookup(struct lvs_net *lnet,
 				    const struct lvs_packet *pkt);
 struct lvs_conn *lvs_conn_out_lookup(struct lvs_net *lnet,
 				     const struct lvs_packet *pkt);
+/* What a new connection or template is keyed by, seen from the client. */
+struct lvs_conn_param {
+	u16 af;
+	u8 protocol;
+	const union nf_inet_addr *caddr;
+	const union nf_inet_addr *vaddr;
+	__be16 cport;
+	__be16 vport;
+};
+
 struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
-			      const struct lvs_packet *pkt,
-			      struct lvs_dest *dest);
+			      const struct lvs_conn_param *p,
+			      struct lvs_dest *dest, __be16 dport,
+			      unsigned int flags);
+struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
+				       const struct lvs_conn_param *p);
+void lvs_conn_template_touch(struct lvs_conn *ct);
+void lvs_conn_template_invalidate(struct lvs_conn *ct);
+void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct);
+/*
+ * A template's state (struct lvs_conn.state of a LVS_CONN_F_TEMPLATE):
+ * ASSURED once a connection it controls was established or answered.
+ */
+enum {
+	LVS_CTPL_S_NONE,
+	LVS_CTPL_S_ASSURED,
+};
+
+/* A persistence template's key (persist.c); @param points into it. */
+struct lvs_persist_key {
+	union nf_inet_addr snet;	/* the client's masked address */
+	union nf_inet_addr mark;	/* a firewall mark as an address */
+	struct lvs_conn_param param;
+};
+
+void lvs_persist_key(const struct lvs_service *svc,
+		     const struct lvs_packet *pkt, struct lvs_persist_key *key);
+struct lvs_conn *lvs_persist_schedule(struct lvs_net *lnet,
+				      struct lvs_service *svc,
+				      const struct lvs_packet *pkt,
+				      bool *no_dest);
 void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 		     const struct lvs_packet *pkt);
 int lvs_conn_cache_init(void);

@@ -244,6 +244,13 @@ static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
 	}
 	cfg->flags = ((old_flags & ~flags.mask) | (flags.flags & flags.mask)) &
 		     LVS_SVC_F_SETTABLE;
+	/* IPVS's answer for a persistence engine it has no module for */
+	if (tb[LVS_SVC_ATTR_PE_NAME] &&
+	    *(char *)nla_data(tb[LVS_SVC_ATTR_PE_NAME])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_PE_NAME],
+				    "lvs has no persistence engines yet (sip)");
+		return -ENOENT;
+	}
 	cfg->timeout = nla_get_u32(tb[LVS_SVC_ATTR_TIMEOUT]);
 	/* an IPv4 mask in network order; an IPv6 prefix length as is */
 	cfg->netmask = nla_get_be32(tb[LVS_SVC_ATTR_NETMASK]);

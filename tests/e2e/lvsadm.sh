@@ -144,11 +144,7 @@ log "optional features taken:${have:- none}"
 export have
 case $have in
 *sip*)
-	# lvs takes --pe sip but does not keep it yet: say so, do not fail
-	if ! I -Ln | grep -q " pe sip$"; then
-		[ "$lvs_impl" = lvs ] || fail "--pe sip taken but not listed"
-		log "WARNING: --pe sip taken but not listed (the kernel dropped it)"
-	fi
+	I -Ln | grep -q " pe sip$" || fail "--pe sip taken but not listed"
 	;;
 esac
 

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Persistence (ipvsadm -p TIMEOUT [-M NETMASK]): every connection a client
+ * opens to a persistent service within the timeout goes to the same real
+ * server.
+ *
+ * The choice is remembered in a template: a struct lvs_conn flagged
+ * LVS_CONN_F_TEMPLATE, in the same "in" table as connections, keyed as
+ * IPVS keys it:
+ *
+ *   client   the client's address masked by the service's netmask (IPv4)
+ *            or cut to its prefix length (IPv6); client port 0
+ *   virtual  the service's address and port; port 0 for a service of all
+ *            ports (port 0) and for FTP (port 21), whose data connections
+ *            use other ports; a firewall-mark service uses protocol
+ *            IPPROTO_IP and the mark, in network order, as the address
+ *
+ * A template lasts the persistence timeout from the last connection that
+ * used it, and never ends before the connections it controls (conn.c).
+ * It no longer serves new connections once its real server is removed or,
+ * with expire_quiescent_template, set to weight 0: the next connection is
+ * scheduled afresh and makes a new template.
+ *
+ * Context: softirq, under the RCU read lock held around the hooks.
+ */
+#include <linux/in.h>
+#include <net/ipv6.h>
+
+#include "lvs.h"
+
+#define LVS_FTP_PORT	htons(21)
+
+/* May template @ct still send new connections to its real server? */
+static bool lvs_persist_template_ok(struct lvs_net *lnet,
+				    const struct lvs_conn *ct)
+{
+	const struct lvs_dest *dest = ct->dest;
+
+	if (!test_bit(LVS_DEST_AVAILABLE, &dest->flags))
+		return false;
+	return !(READ_ONCE(lnet->sysctl.expire_quiescent_template) &&
+		 !READ_ONCE(dest->weight));
+}
+
+/**
+ * lvs_persist_key - the key of the template for @pkt to @svc
+ * @svc: the persistent service
+ * @pkt: a packet opening a connection
+ * @key: filled; @key->param points into @key and @pkt
+ */
+void lvs_persist_key(const struct lvs_service *svc,
+		     const struct lvs_packet *pkt, struct lvs_persist_key *key)
+{
+	__be32 netmask = READ_ONCE(svc->netmask);
+
+	memset(key, 0, sizeof(*key));
+	if (pkt->af == AF_INET6)
+		ipv6_addr_prefix(&key->snet.in6, &pkt->saddr.in6,
+				 min_t(u32, (__force u32)netmask, 128));
+	else
+		key->snet.ip = pkt->saddr.ip & netmask;
+	key->param = (struct lvs_conn_param) {
+		.af = pkt->af, .protocol = pkt->protocol,
+		.caddr = &key->snet, .vaddr = &pkt->daddr,
+	};
+	if (pkt->dport == svc->port) {
+		if (svc->port != LVS_FTP_PORT)
+			key->param.vport = pkt->dport;
+	} else if (svc->fwmark) {
+		key->mark.ip = htonl(svc->fwmark);
+		key->param.protocol = IPPROTO_IP;
+		key->param.vaddr = &key->mark;
+	}
+}
+EXPORT_SYMBOL_GPL(lvs_persist_key);
+
+/**
+ * lvs_persist_schedule - a new connection of persistent service @svc
+ * @lnet: the namespace
+ * @svc: the service, persistent
+ * @pkt: the packet opening the connection
+ * @no_dest: set when the scheduler found no real server for a new client
+ *
+ * Return: the connection, controlled by the client's template; NULL when
+ * no real server is available (*@no_dest) or memory or the table failed.
+ */
+struct lvs_conn *lvs_persist_schedule(struct lvs_net *lnet,
+				      struct lvs_service *svc,
+				      const struct lvs_packet *pkt,
+				      bool *no_dest)
+{
+	bool port_service = pkt->dport == svc->port;
+	struct lvs_conn_param cpar = {
+		.af = pkt->af, .protocol = pkt->protocol,
+		.caddr = &pkt->saddr, .cport = pkt->sport,
+		.vaddr = &pkt->daddr, .vport = pkt->dport,
+	};
+	const struct lvs_scheduler *sched;
+	struct lvs_persist_key key;
+	struct lvs_conn *ct, *cp;
+	struct lvs_dest *dest;
+	__be16 dport;
+
+	*no_dest = false;
+	lvs_persist_key(svc, pkt, &key);
+	ct = lvs_conn_template_get(lnet, &key.param);
+	if (ct && !lvs_persist_template_ok(lnet, ct)) {
+		lvs_conn_template_invalidate(ct);
+		ct = NULL;
+	}
+	if (!ct) {
+		sched = rcu_dereference(svc->sched);
+		dest = sched ? sched->schedule(svc, pkt) : NULL;
+		if (!dest) {
+			*no_dest = true;
+			return NULL;
+		}
+		/* a template of one port names the real server's port */
+		dport = port_service && svc->port != LVS_FTP_PORT ?
+			dest->port : 0;
+		ct = lvs_conn_new(lnet, &key.param, dest, dport,
+				  LVS_CONN_F_TEMPLATE);
+		if (!ct)
+			return NULL;
+	}
+	lvs_conn_template_touch(ct);
+
+	dest = ct->dest;
+	dport = port_service && dest->port ? dest->port : pkt->dport;
+	cp = lvs_conn_new(lnet, &cpar, dest, dport, 0);
+	/* a template that is being destroyed just now controls nothing */
+	if (cp)
+		lvs_conn_control(cp, ct);
+	return cp;
+}
