@@ -544,11 +544,11 @@ static int lvs_nl_daemon(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(extack, "lvs: no sync daemon attributes");
 		return -EINVAL;
 	}
-	err = lvs_nl_parse_nested(da, LVS_DAEMON_ATTR_MAX,
-				  tb[LVS_CMD_ATTR_DAEMON],
-				  lvs_nl_daemon_policy, extack);
-	if (err)
-		return err;
+	/* as IPVS: a malformed nest is EINVAL, never ERANGE */
+	if (lvs_nl_parse_nested(da, LVS_DAEMON_ATTR_MAX,
+				tb[LVS_CMD_ATTR_DAEMON], lvs_nl_daemon_policy,
+				extack))
+		return -EINVAL;
 	if (!da[LVS_DAEMON_ATTR_STATE]) {
 		NL_SET_ERR_MSG(extack, "lvs: sync daemon state missing");
 		return -EINVAL;
