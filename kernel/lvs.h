@@ -645,6 +645,8 @@ unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
 struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
 				    bool known_nh);
 void lvs_dest_route_reset(struct lvs_dest *dest);
+bool lvs_route_dest_addr_ok(struct net *net, u16 af,
+			    const union nf_inet_addr *addr);
 int lvs_route_init(void);
 void lvs_route_exit(void);
 bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);

@@ -175,17 +175,16 @@ static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
 {
 	struct nlattr *tb[LVS_SVC_ATTR_MAX + 1];
 	struct lvs_flags flags;
-	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!nest) {
 		NL_SET_ERR_MSG(extack, "service attribute missing");
 		return -EINVAL;
 	}
-	err = lvs_nl_parse_nested(tb, LVS_SVC_ATTR_MAX, nest,
-				  lvs_nl_svc_policy, extack);
-	if (err)
-		return err;
+	/* as IPVS: a malformed nest is EINVAL, never ERANGE */
+	if (lvs_nl_parse_nested(tb, LVS_SVC_ATTR_MAX, nest, lvs_nl_svc_policy,
+				extack))
+		return -EINVAL;
 	if (!tb[LVS_SVC_ATTR_AF]) {
 		NL_SET_ERR_MSG(extack, "service address family missing");
 		return -EINVAL;
@@ -268,9 +267,10 @@ static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
  * @full: the request creates or changes it: forwarding method, weight and
  *	thresholds are required
  *
- * Return: 0; -EINVAL for a malformed or incomplete one; -ERANGE for a
- * negative weight or a lower threshold above the upper one (as IPVS);
- * -EOPNOTSUPP for a method or tunnel lvs does not offer yet.
+ * Return: 0; -EINVAL for a malformed or incomplete one, or an upper
+ * threshold above INT_MAX; -ERANGE for a negative weight or a lower
+ * threshold above the upper one (all as IPVS); -EOPNOTSUPP for a method
+ * or tunnel lvs does not offer yet.
  */
 static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
 			     const struct lvs_service *svc,
@@ -278,17 +278,16 @@ static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
 			     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[LVS_DEST_ATTR_MAX + 1];
-	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!nest) {
 		NL_SET_ERR_MSG(extack, "real server attribute missing");
 		return -EINVAL;
 	}
-	err = lvs_nl_parse_nested(tb, LVS_DEST_ATTR_MAX, nest,
-				  lvs_nl_dest_policy, extack);
-	if (err)
-		return err;
+	/* as IPVS: a malformed nest is EINVAL; ERANGE means the thresholds */
+	if (lvs_nl_parse_nested(tb, LVS_DEST_ATTR_MAX, nest,
+				lvs_nl_dest_policy, extack))
+		return -EINVAL;
 	if (!tb[LVS_DEST_ATTR_ADDR] || !tb[LVS_DEST_ATTR_PORT]) {
 		NL_SET_ERR_MSG(extack, "real server needs address and port");
 		return -EINVAL;
@@ -336,6 +335,11 @@ static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
 		NL_SET_ERR_MSG(extack,
 			       "lower threshold above the upper threshold");
 		return -ERANGE;
+	}
+	if (cfg->u_threshold > INT_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_U_THRESH],
+				    "upper threshold must be 0 to 2147483647");
+		return -EINVAL;
 	}
 	if (tb[LVS_DEST_ATTR_TUN_TYPE])
 		cfg->tun_type = nla_get_u8(tb[LVS_DEST_ATTR_TUN_TYPE]);
@@ -547,11 +551,11 @@ static int lvs_nl_daemon(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(extack, "lvs: no sync daemon attributes");
 		return -EINVAL;
 	}
-	err = lvs_nl_parse_nested(da, LVS_DAEMON_ATTR_MAX,
-				  tb[LVS_CMD_ATTR_DAEMON],
-				  lvs_nl_daemon_policy, extack);
-	if (err)
-		return err;
+	/* as IPVS: a malformed nest is EINVAL, never ERANGE */
+	if (lvs_nl_parse_nested(da, LVS_DAEMON_ATTR_MAX,
+				tb[LVS_CMD_ATTR_DAEMON], lvs_nl_daemon_policy,
+				extack))
+		return -EINVAL;
 	if (!da[LVS_DAEMON_ATTR_STATE]) {
 		NL_SET_ERR_MSG(extack, "lvs: sync daemon state missing");
 		return -EINVAL;

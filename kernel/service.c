@@ -250,8 +250,9 @@ static struct lvs_dest *lvs_dest_alloc(struct lvs_service *svc,
 /*
  * lvs_dest_add - add real server @cfg to @svc
  *
- * Return: 0, -EEXIST if @svc has it already, -ENOMEM, or the scheduler's
- * error. Context: the config mutex.
+ * Return: 0, -EEXIST if @svc has it already, -EINVAL for an address that
+ * cannot be a real server's (see lvs_route_dest_addr_ok()), -ENOMEM, or
+ * the scheduler's error. Context: the config mutex.
  */
 int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg)
 {
@@ -262,6 +263,8 @@ int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg)
 	lockdep_assert_held(&svc->lnet->config_mutex);
 	if (lvs_dest_find(svc, cfg))
 		return -EEXIST;
+	if (!lvs_route_dest_addr_ok(svc->lnet->net, cfg->af, &cfg->addr))
+		return -EINVAL;
 
 	dest = lvs_dest_revive(svc, cfg);
 	if (!dest)

@@ -137,6 +137,40 @@ static struct dst_entry *lvs_route6(struct net *net, struct lvs_dest *dest,
 	return dst;
 }
 
+/**
+ * lvs_route_dest_addr_ok - whether a new real server may have @addr
+ * @net: the namespace of its service
+ * @af: AF_INET or AF_INET6
+ * @addr: its address
+ *
+ * IPVS's rule: an IPv4 address the routing table calls local or unicast
+ * (not 0.0.0.0, a broadcast or a multicast address); an IPv6 unicast
+ * address that is not link-local, or else one of the director's own (its
+ * route goes through the loopback device).
+ *
+ * Context: process.
+ */
+bool lvs_route_dest_addr_ok(struct net *net, u16 af,
+			    const union nf_inet_addr *addr)
+{
+	struct flowi6 fl6 = { .daddr = addr->in6 };
+	struct dst_entry *dst;
+	unsigned int type;
+	bool local;
+
+	if (af == AF_INET) {
+		type = inet_addr_type(net, addr->ip);
+		return type == RTN_LOCAL || type == RTN_UNICAST;
+	}
+	type = ipv6_addr_type(&addr->in6);
+	if ((type & IPV6_ADDR_UNICAST) && !(type & IPV6_ADDR_LINKLOCAL))
+		return true;
+	dst = ip6_route_output(net, NULL, &fl6);
+	local = !dst->error && dst->dev && (dst->dev->flags & IFF_LOOPBACK);
+	dst_release(dst);
+	return local;
+}
+
 /*
  * lvs_dest_route - the route to real server @dest
  * @known_nh: the packet's destination is not @dest (direct routing)
