@@ -65,7 +65,8 @@ static bool lvs_conn_key_equal(const struct lvs_conn_key *a,
 			       const struct lvs_conn_key *b)
 {
 	return a->af == b->af && a->protocol == b->protocol &&
-	       a->template == b->template && a->sport == b->sport && a->dport == b->dport &&
+	       a->template == b->template &&
+	       a->sport == b->sport && a->dport == b->dport &&
 	       lvs_addr_equal(a->af, a->saddr, b->saddr) &&
 	       lvs_addr_equal(a->af, a->daddr, b->daddr);
 }
@@ -233,14 +234,9 @@ static void lvs_conn_destroy(struct lvs_conn *cp)
 	struct lvs_conn *ct = cp->control;
 
 	lvs_conn_unhash_in(cp);
-	/*
-	 * As IPVS: a template goes with its last connection if it was
-	 * invalidated or never assured (no connection it controlled was
-	 * established or answered); else it lasts its timeout.
-	 */
+	/* an invalidated template goes with its last connection */
 	if (ct && atomic_dec_and_test(&ct->n_control) &&
-	    (!READ_ONCE(ct->in_hashed) ||
-	     READ_ONCE(ct->state) != LVS_CTPL_S_ASSURED))
+	    !READ_ONCE(ct->in_hashed))
 		lvs_conn_expire_now(ct);
 	if (cp->out_hashed)
 		rhashtable_remove_fast(&lnet->conn_out, &cp->out_node,
@@ -263,10 +259,12 @@ static void lvs_conn_timer(struct timer_list *t)
 	}
 	/*
 	 * A template lives on while it controls connections; once it has
-	 * none, -1 stops lvs_conn_control() from taking it again.
+	 * none, -1 stops lvs_conn_control() from taking it again. Found
+	 * still in use, it lasts 60 s from now on, as in IPVS.
 	 */
 	if ((cp->flags & LVS_CONN_F_TEMPLATE) &&
 	    atomic_cmpxchg(&cp->n_control, 0, -1) > 0) {
+		WRITE_ONCE(cp->timeout, 60 * HZ);
 		cp->expires = jiffies + cp->timeout;
 		mod_timer(&cp->timer, cp->expires);
 		spin_unlock(&cp->lock);
@@ -284,7 +282,8 @@ static void lvs_conn_timer(struct timer_list *t)
  *	client port 0, the service's address or firewall mark and port)
  * @dest: the real server
  * @dport: the real server's port (0 for a template of any port)
- * @flags: 0, or LVS_CONN_F_TEMPLATE; the forwarding method is @dest's
+ * @flags: 0, LVS_CONN_F_TEMPLATE, or LVS_CONN_F_ONE_PACKET (a connection
+ *	for one datagram, in no table); the forwarding method is @dest's
  *
  * A template lasts the service's persistence timeout from its last use,
  * and counts among @dest's persistent connections; a connection counts
@@ -328,6 +327,13 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	if (flags & LVS_CONN_F_TEMPLATE)
 		cp->timeout = (unsigned long)READ_ONCE(dest->svc->timeout) * HZ;
 	cp->expires = jiffies + lvs_conn_timeout(cp, cp->state);
+	if (flags & LVS_CONN_F_ONE_PACKET) {
+		/* in no table, no timer: lvs_conn_one_packet_done() frees it */
+		atomic_inc(&lnet->conn_count);
+		atomic_inc(&dest->activeconns);
+		lvs_dest_update_overload(dest);
+		return cp;
+	}
 	cp->in_hashed = true;
 
 	lvs_conn_in_key(cp, &key);
@@ -359,6 +365,15 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	return cp;
 }
 
+/*
+ * A one-packet connection (LVS_CONN_F_ONE_PACKET) has sent its packet:
+ * stop counting it and free it. Context: softirq.
+ */
+void lvs_conn_one_packet_done(struct lvs_conn *cp)
+{
+	lvs_conn_destroy(cp);
+}
+
 /* The live template keyed by @p, or NULL. Context: RCU. */
 struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
 				       const struct lvs_conn_param *p)
@@ -377,7 +392,7 @@ struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
 /* A new connection used template @ct: it lasts its timeout from now. */
 void lvs_conn_template_touch(struct lvs_conn *ct)
 {
-	unsigned long expires = jiffies + ct->timeout;
+	unsigned long expires = jiffies + READ_ONCE(ct->timeout);
 
 	if (READ_ONCE(ct->expires) != expires)
 		WRITE_ONCE(ct->expires, expires);
@@ -392,6 +407,9 @@ void lvs_conn_template_touch(struct lvs_conn *ct)
 void lvs_conn_template_invalidate(struct lvs_conn *ct)
 {
 	lvs_conn_unhash_in(ct);
+	/* out of the table, only its timer finds it: no waiting for it */
+	if (!atomic_read(&ct->n_control))
+		lvs_conn_expire_now(ct);
 }
 
 /*

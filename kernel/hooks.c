@@ -144,7 +144,8 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 	}
 	/* a port-0 (all ports) service keeps the client's port */
 	return lvs_conn_new(lnet, &param, dest,
-			    dest->port ? dest->port : pkt->dport, 0);
+			    dest->port ? dest->port : pkt->dport,
+			    lvs_svc_conn_flags(svc, pkt->protocol));
 }
 
 static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,
@@ -183,7 +184,11 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 	lvs_conn_packet(cp, (cp->flags & LVS_CONN_F_FWD_MASK) ==
 			LVS_CONN_F_MASQ ? LVS_DIR_IN : LVS_DIR_IN_ONLY, &pkt);
 	lvs_count(lnet, cp, true, pkt.len, new_conn);
-	return lvs_xmit(skb, cp, &pkt);
+	verdict = lvs_xmit(skb, cp, &pkt);
+	/* --ops: the datagram is its own connection, kept nowhere */
+	if (cp->flags & LVS_CONN_F_ONE_PACKET)
+		lvs_conn_one_packet_done(cp);
+	return verdict;
 }
 
 static unsigned int lvs_reply(struct sk_buff *skb, u16 af,

@@ -577,6 +577,16 @@ struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
 void lvs_conn_template_touch(struct lvs_conn *ct);
 void lvs_conn_template_invalidate(struct lvs_conn *ct);
 void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct);
+void lvs_conn_one_packet_done(struct lvs_conn *cp);
+
+/* The flags of a new connection of @svc: one-packet (--ops) for UDP. */
+static inline unsigned int lvs_svc_conn_flags(const struct lvs_service *svc,
+					      u8 protocol)
+{
+	return READ_ONCE(svc->flags) & LVS_SVC_F_ONEPACKET &&
+	       protocol == IPPROTO_UDP ? LVS_CONN_F_ONE_PACKET : 0;
+}
+
 /*
  * A template's state (struct lvs_conn.state of a LVS_CONN_F_TEMPLATE):
  * ASSURED once a connection it controls was established or answered.

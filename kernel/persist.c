@@ -17,6 +17,9 @@
  *
  * A template lasts the persistence timeout from the last connection that
  * used it, and never ends before the connections it controls (conn.c).
+ * It is ASSURED once one of them is established (TCP) or answered (UDP);
+ * IPVS's sync daemon and connection reuse look at that, and ipvsadm -Lnc
+ * shows it.
  * It no longer serves new connections once its real server is removed or,
  * with expire_quiescent_template, set to weight 0: the next connection is
  * scheduled afresh and makes a new template.
@@ -127,7 +130,8 @@ struct lvs_conn *lvs_persist_schedule(struct lvs_net *lnet,
 
 	dest = ct->dest;
 	dport = port_service && dest->port ? dest->port : pkt->dport;
-	cp = lvs_conn_new(lnet, &cpar, dest, dport, 0);
+	cp = lvs_conn_new(lnet, &cpar, dest, dport,
+			  lvs_svc_conn_flags(svc, pkt->protocol));
 	/* a template that is being destroyed just now controls nothing */
 	if (cp)
 		lvs_conn_control(cp, ct);

@@ -11,9 +11,10 @@
 #    connections avoid it; restarting the service brings it back;
 #  - losing the quorum replaces the real servers by the sorry server, and
 #    traffic goes there; regaining it switches back;
-#  - stopping keepalived removes what it added, and only that.
+#  - stopping keepalived removes what it added, and only that;
+#  - the DR service's persistence holds the client to one real server.
 # Each stage's table (without the connection counts) and who served each
-# NAT connection go to the served file, to compare ip_vs and lvs.
+# connection go to the served file, to compare ip_vs and lvs.
 #
 #    client            director                lan          real servers
 #  +-----------+     +-----------------+     +-------+     +----------------+
@@ -284,10 +285,8 @@ record() {
 # traffic STAGE SERVERS-OF-NAT SERVERS-OF-DR: five connections (a
 # cycle of wrr 2 2 1) to the NAT service and $dr_count to the DR one, one
 # after the other; every one answered, and by exactly the real servers
-# expected. Who served each NAT
-# connection goes to $served. DR: only which were served, as ip_vs makes
-# the client stick to one real server (persistence) and lvs does not do
-# persistence yet.
+# expected. Who served each connection goes to $served. DR: the service
+# is persistent, so the client sticks to one real server per stage.
 traffic() {
 	local stage=$1 svc n who i served_by
 	local -A seen
@@ -301,7 +300,7 @@ traffic() {
 		for ((i = 0; i < n; i++)); do
 			[ "${who[i]}" != - ] ||
 				fail "$stage, $svc: connection $((i + 1)) got no answer"
-			[ "$svc" = dr ] || echo "$stage nat $((i + 1)) ${who[i]}" >>"$served"
+			echo "$stage $svc $((i + 1)) ${who[i]}" >>"$served"
 			seen[${who[i]}]=1
 		done
 		for i in rs1 rs2 rs3 rs4; do
@@ -316,7 +315,8 @@ traffic() {
 				*) fail "$stage, DR: $i served, expected only $3" ;;
 				esac
 			done
-			echo "$stage dr served only by: $3" >>"$served"
+			[ "${served_by# }" = "${served_by##* }" ] ||
+				fail "$stage, DR: persistence broken, served by$served_by"
 		fi
 	done
 }
