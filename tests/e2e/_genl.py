@@ -9,6 +9,7 @@ can be malformed on purpose. The family is found with CTRL_CMD_GETFAMILY.
   _genl.py targeted IMPL SERVED  the table of bad messages below
   _genl.py random COUNT SEED     COUNT seeded random messages
   _genl.py try REQUEST...        requests, prints their answers
+  _genl.py dump-intr COUNT       a dump interrupted by a change
 
 IMPL is ipvs or lvs: which expectation of a case applies. SERVED is the file
 the results both implementations must agree on go to. A message that
@@ -763,6 +764,56 @@ def try_requests(requests):
     return True
 
 
+# -- a dump that a change interrupts -------------------------------------------
+
+NLM_F_DUMP_INTR = 0x10
+
+
+def dump_parts(g, change=None):
+    """Dump the services, calling change() after reading the first part.
+    Returns (services, whether a part carried NLM_F_DUMP_INTR)."""
+    msg = g.request(GET_SERVICE, flags=NLM_F_REQUEST | NLM_F_ACK | NLM_F_DUMP)
+    seq = struct.unpack_from("=I", msg, 8)[0]
+    g.sk.send(msg)
+    services, intr, parts = 0, False, 0
+    while True:
+        # one part per read: the next is built only once this one is read
+        buf = g.sk.recv(1 << 20)
+        parts += 1
+        if parts == 1 and change:
+            change()
+        off = 0
+        while off + 16 <= len(buf):
+            length, mtype, flags, mseq, _ = struct.unpack_from("=IHHII", buf,
+                                                               off)
+            off += (length + 3) & ~3
+            if mseq != seq:
+                continue
+            if mtype in (NLMSG_DONE, NLMSG_ERROR):
+                return services, intr, parts
+            services += 1
+            intr = intr or bool(flags & NLM_F_DUMP_INTR)
+
+
+def dump_intr(count):
+    """COUNT services, dumped twice: left alone, then with a service added
+    after the first part was read. Prints what each dump saw."""
+    g, other = Genl(), Genl()
+    for i in range(count):
+        g.ok(NEW_SERVICE, svc([u16(SVC_AF, AF_INET), u16(SVC_PROTOCOL, TCP),
+                               addr(SVC_ADDR, "10.9.%d.%d" % (i // 250,
+                                                              i % 250 + 1)),
+                               be16(SVC_PORT, 80)] + full()))
+    n, intr, parts = dump_parts(g)
+    print("quiet: %d services in %d parts, interrupted: %s"
+          % (n, parts, "yes" if intr else "no"))
+    n, intr, parts = dump_parts(g, lambda: other.ok(NEW_SERVICE, new_svc4()))
+    print("changed: %d parts, interrupted: %s"
+          % (parts, "yes" if intr else "no"))
+    g.ok(FLUSH)
+    return True
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "dump":
         print("\n".join(text(Genl().config())))
@@ -771,6 +822,8 @@ def main(argv):
         return 0 if targeted(argv[2], argv[3]) else 1
     if len(argv) == 4 and argv[1] == "random":
         return 0 if fuzz(int(argv[2]), int(argv[3])) else 1
+    if len(argv) == 3 and argv[1] == "dump-intr":
+        return 0 if dump_intr(int(argv[2])) else 1
     if len(argv) >= 3 and argv[1] == "try":
         return 0 if try_requests(argv[2:]) else 1
     print(__doc__, file=sys.stderr)
