@@ -227,6 +227,17 @@ static void lvs_conn_expire_now(struct lvs_conn *cp)
 	spin_unlock(&cp->lock);
 }
 
+/*
+ * End @cp now: packets no longer find it, so a new connection with the
+ * same addresses and ports can be made at once; its timer frees it.
+ * Context: softirq.
+ */
+void lvs_conn_retire(struct lvs_conn *cp)
+{
+	lvs_conn_unhash_in(cp);
+	lvs_conn_expire_now(cp);
+}
+
 /* Unhash and free @cp; its timer is not pending. Context: BH disabled. */
 static void lvs_conn_destroy(struct lvs_conn *cp)
 {

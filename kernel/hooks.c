@@ -29,6 +29,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/tcp.h>
 
 #include "lvs.h"
 
@@ -163,6 +164,28 @@ static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,
 	return NF_DROP;
 }
 
+/*
+ * May packet @pkt of @cp still go to its real server? As IPVS: not once
+ * the real server was removed (its packets are dropped, or with
+ * expire_nodest_conn the connection ends and the packet is scheduled
+ * anew, which opens a new connection for a SYN or a datagram and passes
+ * anything else to the director's own stack, which resets it); with
+ * expire_nodest_conn, a SYN that reuses the connection's ports does not
+ * go to a real server of weight 0 either.
+ */
+static bool lvs_conn_dest_usable(struct lvs_net *lnet,
+				 const struct lvs_conn *cp,
+				 const struct lvs_packet *pkt)
+{
+	const struct lvs_dest *dest = cp->dest;
+
+	if (!test_bit(LVS_DEST_AVAILABLE, &dest->flags))
+		return false;
+	return !(pkt->tcp_flags & TCPHDR_SYN &&
+		 READ_ONCE(lnet->sysctl.expire_nodest_conn) &&
+		 !READ_ONCE(dest->weight));
+}
+
 static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 				const struct nf_hook_state *state)
 {
@@ -175,6 +198,12 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 	if (!lvs_parse(skb, af, &pkt))
 		return NF_ACCEPT;
 	cp = lvs_conn_in_lookup(lnet, &pkt);
+	if (cp && !lvs_conn_dest_usable(lnet, cp, &pkt)) {
+		if (!READ_ONCE(lnet->sysctl.expire_nodest_conn))
+			return NF_DROP;
+		lvs_conn_retire(cp);
+		cp = NULL;
+	}
 	if (!cp) {
 		cp = lvs_schedule(lnet, skb, &pkt, &verdict);
 		if (!cp)

@@ -578,6 +578,7 @@ void lvs_conn_template_touch(struct lvs_conn *ct);
 void lvs_conn_template_invalidate(struct lvs_conn *ct);
 void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct);
 void lvs_conn_one_packet_done(struct lvs_conn *cp);
+void lvs_conn_retire(struct lvs_conn *cp);
 
 /* The flags of a new connection of @svc: one-packet (--ops) for UDP. */
 static inline unsigned int lvs_svc_conn_flags(const struct lvs_service *svc,

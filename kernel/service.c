@@ -305,8 +305,9 @@ int lvs_dest_edit(struct lvs_dest *dest, const struct lvs_dest_cfg *cfg)
 }
 
 /*
- * Take @dest out of its service. Its connections keep forwarding to it
- * (expire_nodest_conn = 0, the IPVS default); if there are any, the dest
+ * Take @dest out of its service. Its connections stay in the table, but
+ * their packets are dropped or, with expire_nodest_conn, end them (see
+ * hooks.c), as in IPVS; NAT replies still pass. If there are any, the dest
  * waits in the trash until they are gone. Context: the config mutex.
  */
 void lvs_dest_del(struct lvs_dest *dest)
