@@ -581,10 +581,9 @@ static int lvs_nl_dump_daemons(struct sk_buff *skb,
 			       struct netlink_callback *cb)
 {
 	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
-	int err;
 
-	err = lvs_nl_parse_request(tb, cb->nlh, cb->extack);
-	return err ? err : 0;
+	/* a malformed request still gets its error; a valid one, no entry */
+	return lvs_nl_parse_request(tb, cb->nlh, cb->extack);
 }
 
 /* Counters @c and rates @r as u32 (STATS, truncated as IPVS does) or u64. */
