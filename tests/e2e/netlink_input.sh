@@ -38,6 +38,12 @@ genl() {
 
 load_balancer
 work=$(mktemp -d)
+# nobody runs _genl.py below: a copy it can read, whatever the
+# permissions of the checkout (a private clone directory is 0700)
+chmod 755 "$work"
+cp "$e2e_dir/_genl.py" "$work/_genl.py"
+chmod 644 "$work/_genl.py"
+genl_copy=$work/_genl.py
 on_exit "rm -rf $work"
 
 # -- the known configuration ---------------------------------------------------
@@ -126,10 +132,10 @@ if ! as_nobody unshare -Urn true 2>/dev/null; then
 	echo "userns: skipped, no unprivileged user namespaces" >>"$served"
 else
 	userns_check "nobody, initial netns" "EPERM EPERM" "EPERM EPERM" "" \
-		as_nobody /usr/bin/python3 "$e2e_dir/_genl.py" try new-svc dump-svc
+		as_nobody /usr/bin/python3 "$genl_copy" try new-svc dump-svc
 	userns_check "unshare -Ur, initial netns" "EPERM EPERM EPERM EPERM" \
 		"EPERM EPERM EPERM EPERM" "" \
-		as_nobody unshare -Ur /usr/bin/python3 "$e2e_dir/_genl.py" \
+		as_nobody unshare -Ur /usr/bin/python3 "$genl_copy" \
 		try new-svc del-svc flush dump-svc
 	# Its own network namespace: IPVS wants CAP_NET_ADMIN in the initial
 	# user namespace, lvs in the one that owns the network namespace.
@@ -148,7 +154,7 @@ else
 		"EPERM EPERM ipvsadm failed ipvsadm failed EPERM EPERM EPERM" \
 		"services 0 ok ok ok services 2 ok services 1" \
 		"docs/compat.md: Permissions" \
-		as_nobody unshare -Urn sh -c "$own" "$e2e_dir/_genl.py"
+		as_nobody unshare -Urn sh -c "$own" "$genl_copy"
 	expect_unchanged "user namespaces"
 fi
 
