@@ -6,9 +6,9 @@
  * lvs_conn: "in", keyed by the client side (protocol, client address and
  * port, virtual address and port), which packets from clients look up, and
  * "out", keyed by the real-server side (real server address and port,
- * client address and port), which NAT replies look up. Only NAT
- * connections go into "out": with direct routing and tunnels replies do
- * not pass the director. Keys are hashed with jhash and the table's random
+ * client address and port), which NAT replies look up. Only NAT and
+ * cache-bypass connections go into "out": with direct routing and tunnels
+ * replies do not pass the director. Keys are hashed with jhash and the table's random
  * seed; the tables grow at 75% load and shrink at 30%, so the cost of a
  * lookup does not depend on how many connections there are.
  *
@@ -23,7 +23,9 @@
  * A connection holds a reference on its real server (dest), and counts in
  * its active or inactive connections as IPVS does: a new connection is
  * active, and moves between the two as its protocol state is one that
- * lvs_proto.active marks or not.
+ * lvs_proto.active marks or not. A cache-bypass connection
+ * (LVS_CONN_F_BYPASS) has no real server: its packets go on to where
+ * they were addressed, and it counts nowhere.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -81,11 +83,14 @@ static void lvs_conn_in_key(const struct lvs_conn *cp, struct lvs_conn_key *k)
 	};
 }
 
+/* Replies of a cache-bypass connection come from where it was addressed. */
 static void lvs_conn_out_key(const struct lvs_conn *cp, struct lvs_conn_key *k)
 {
+	bool bypass = (cp->flags & LVS_CONN_F_FWD_MASK) == LVS_CONN_F_BYPASS;
+
 	*k = (struct lvs_conn_key) {
-		.saddr = &cp->daddr, .daddr = &cp->caddr,
-		.sport = cp->dport, .dport = cp->cport,
+		.saddr = bypass ? &cp->vaddr : &cp->daddr, .daddr = &cp->caddr,
+		.sport = bypass ? cp->vport : cp->dport, .dport = cp->cport,
 		.af = cp->af, .protocol = cp->protocol,
 	};
 }
@@ -193,6 +198,8 @@ static void lvs_conn_unbind(struct lvs_conn *cp)
 {
 	struct lvs_dest *dest = cp->dest;
 
+	if (!dest)
+		return;
 	if (cp->flags & LVS_CONN_F_TEMPLATE)
 		atomic_dec(&dest->persistconns);
 	else if (cp->flags & LVS_CONN_F_INACTIVE)
@@ -286,15 +293,32 @@ static void lvs_conn_timer(struct timer_list *t)
 	lvs_conn_destroy(cp);
 }
 
+/* Count the new connection @cp in its dest, as lvs_conn_unbind() undoes. */
+static void lvs_conn_bind(struct lvs_conn *cp)
+{
+	struct lvs_dest *dest = cp->dest;
+
+	if (!dest)
+		return;
+	if (cp->flags & LVS_CONN_F_TEMPLATE) {
+		atomic_inc(&dest->persistconns);
+	} else {
+		atomic_inc(&dest->activeconns);
+		lvs_dest_update_overload(dest);
+	}
+}
+
 /*
  * lvs_conn_new - make a connection, or a persistence template, to @dest
  * @lnet: the namespace
  * @p: what the connection is keyed by (a template: masked client address,
  *	client port 0, the service's address or firewall mark and port)
- * @dest: the real server
+ * @dest: the real server; NULL for a cache-bypass connection, whose
+ *	packets go on to the address they were sent to
  * @dport: the real server's port (0 for a template of any port)
  * @flags: 0, LVS_CONN_F_TEMPLATE, or LVS_CONN_F_ONE_PACKET (a connection
  *	for one datagram, in no table); the forwarding method is @dest's
+ *	(LVS_CONN_F_BYPASS without one)
  *
  * A template lasts the service's persistence timeout from its last use,
  * and counts among @dest's persistent connections; a connection counts
@@ -310,24 +334,23 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 			      struct lvs_dest *dest, __be16 dport,
 			      unsigned int flags)
 {
-	unsigned int fwd = READ_ONCE(dest->fwd);
+	unsigned int fwd = dest ? READ_ONCE(dest->fwd) : LVS_CONN_F_BYPASS;
 	struct lvs_conn *cp, *other;
 	struct lvs_conn_key key;
 
-	if (!refcount_inc_not_zero(&dest->refcnt))
+	if (dest && !refcount_inc_not_zero(&dest->refcnt))
 		return NULL;
 	cp = kmem_cache_zalloc(lvs_conn_cache, GFP_ATOMIC);
-	if (!cp) {
-		lvs_dest_put(dest);
-		return NULL;
-	}
+	if (!cp)
+		goto put_dest;
 	cp->af = p->af;
 	cp->protocol = p->protocol;
 	cp->caddr = *p->caddr;
 	cp->cport = p->cport;
 	cp->vaddr = *p->vaddr;
 	cp->vport = p->vport;
-	cp->daddr = dest->addr;
+	if (dest)
+		cp->daddr = dest->addr;
 	cp->dport = dport;
 	cp->flags = fwd | flags;
 	cp->state = 0;
@@ -341,8 +364,7 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	if (flags & LVS_CONN_F_ONE_PACKET) {
 		/* in no table, no timer: lvs_conn_one_packet_done() frees it */
 		atomic_inc(&lnet->conn_count);
-		atomic_inc(&dest->activeconns);
-		lvs_dest_update_overload(dest);
+		lvs_conn_bind(cp);
 		return cp;
 	}
 	cp->in_hashed = true;
@@ -353,27 +375,29 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 						 lvs_conn_in_params);
 	if (other) {
 		kmem_cache_free(lvs_conn_cache, cp);
-		lvs_dest_put(dest);
+		if (dest)
+			lvs_dest_put(dest);
 		return IS_ERR(other) ? NULL : other;
 	}
 	/*
 	 * A reply key already taken means two clients look alike to the
 	 * real server; replies then match the first of them, as in IPVS.
 	 */
-	if (fwd == LVS_CONN_F_MASQ && !(flags & LVS_CONN_F_TEMPLATE))
+	if ((fwd == LVS_CONN_F_MASQ || fwd == LVS_CONN_F_BYPASS) &&
+	    !(flags & LVS_CONN_F_TEMPLATE))
 		cp->out_hashed = !rhashtable_insert_fast(&lnet->conn_out,
 							 &cp->out_node,
 							 lvs_conn_out_params);
 
 	atomic_inc(&lnet->conn_count);
-	if (flags & LVS_CONN_F_TEMPLATE) {
-		atomic_inc(&dest->persistconns);
-	} else {
-		atomic_inc(&dest->activeconns);
-		lvs_dest_update_overload(dest);
-	}
+	lvs_conn_bind(cp);
 	mod_timer(&cp->timer, cp->expires);
 	return cp;
+
+put_dest:
+	if (dest)
+		lvs_dest_put(dest);
+	return NULL;
 }
 
 /*
@@ -457,6 +481,24 @@ static void lvs_conn_assure_template(struct lvs_conn *cp, enum lvs_dir dir,
 }
 
 /*
+ * @cp moves between its dest's active and inactive connections.
+ * Context: @cp->lock.
+ */
+static void lvs_conn_set_active(struct lvs_conn *cp, bool active)
+{
+	struct lvs_dest *dest = cp->dest;
+
+	if (active)
+		cp->flags &= ~LVS_CONN_F_INACTIVE;
+	else
+		cp->flags |= LVS_CONN_F_INACTIVE;
+	if (!dest)
+		return;
+	atomic_inc(active ? &dest->activeconns : &dest->inactconns);
+	atomic_dec(active ? &dest->inactconns : &dest->activeconns);
+}
+
+/*
  * Account a packet of @cp travelling @dir: protocol state, the counters of
  * the dest, and the deadline. Context: softirq, rcu_read_lock().
  */
@@ -468,23 +510,14 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 	unsigned long expires;
 
 	if (proto->next_state(state, dir, pkt->tcp_flags) != state) {
-		struct lvs_dest *dest = cp->dest;
-
 		spin_lock(&cp->lock);
 		state = proto->next_state(cp->state, dir, pkt->tcp_flags);
 		if (state != cp->state) {
 			bool inactive = cp->flags & LVS_CONN_F_INACTIVE;
 			bool active = proto->active[state];
 
-			if (active && inactive) {
-				cp->flags &= ~LVS_CONN_F_INACTIVE;
-				atomic_dec(&dest->inactconns);
-				atomic_inc(&dest->activeconns);
-			} else if (!active && !inactive) {
-				cp->flags |= LVS_CONN_F_INACTIVE;
-				atomic_dec(&dest->activeconns);
-				atomic_inc(&dest->inactconns);
-			}
+			if (active == inactive)
+				lvs_conn_set_active(cp, active);
 			WRITE_ONCE(cp->state, state);
 			expires = jiffies + lvs_conn_timeout(cp, state);
 			WRITE_ONCE(cp->expires, expires);

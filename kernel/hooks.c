@@ -9,6 +9,7 @@
  *     datagram) to a service is scheduled to a real server first.
  *   FORWARD, priority 100: NAT replies from real servers on their way to
  *     the client through the director; their source becomes the VIP again.
+ *     Replies of cache-bypass flows only move their connection's state.
  *
  * The hooks are registered in a namespace only while it has services
  * (service.c), so a director without services pays nothing.
@@ -94,6 +95,9 @@ static void lvs_count(struct lvs_net *lnet, struct lvs_conn *cp, bool in,
 {
 	struct lvs_dest *dest = cp->dest;
 
+	/* a cache-bypass connection counts nowhere, as in IPVS */
+	if (!dest)
+		return;
 	lvs_stats_count(&dest->stats, in, bytes, new_conn);
 	lvs_stats_count(&dest->svc->stats, in, bytes, new_conn);
 	lvs_stats_count(&lnet->stats, in, bytes, new_conn);
@@ -106,6 +110,25 @@ static void lvs_refuse(struct sk_buff *skb, u16 af)
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 	else
 		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+}
+
+/*
+ * No real server of firewall-mark service @svc can take @pkt. With
+ * cache_bypass, as IPVS: a packet to another host (a transparent cache
+ * cluster's traffic, delivered to the director by policy routing) opens
+ * a connection that sends it, and the rest of its flow, on to that host.
+ * Otherwise the client is told the service is unreachable.
+ */
+static struct lvs_conn *lvs_no_dest(struct lvs_net *lnet, struct sk_buff *skb,
+				    const struct lvs_service *svc,
+				    const struct lvs_conn_param *param)
+{
+	if (READ_ONCE(lnet->sysctl.cache_bypass) && svc->fwmark &&
+	    lvs_route_addr_is_unicast(lnet->net, param->af, param->vaddr))
+		return lvs_conn_new(lnet, param, NULL, 0,
+				    lvs_svc_conn_flags(svc, param->protocol));
+	lvs_refuse(skb, param->af);
+	return NULL;
 }
 
 /* A new connection for @pkt, or NULL when none can be made. */
@@ -133,16 +156,12 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 	*verdict = NF_DROP;
 	if (READ_ONCE(svc->flags) & LVS_SVC_F_PERSISTENT) {
 		cp = lvs_persist_schedule(lnet, svc, pkt, &no_dest);
-		if (no_dest)
-			lvs_refuse(skb, pkt->af);
-		return cp;
+		return no_dest ? lvs_no_dest(lnet, skb, svc, &param) : cp;
 	}
 	sched = rcu_dereference(svc->sched);
 	dest = sched ? sched->schedule(svc, pkt) : NULL;
-	if (!dest) {
-		lvs_refuse(skb, pkt->af);
-		return NULL;
-	}
+	if (!dest)
+		return lvs_no_dest(lnet, skb, svc, &param);
 	/* a port-0 (all ports) service keeps the client's port */
 	return lvs_conn_new(lnet, &param, dest,
 			    dest->port ? dest->port : pkt->dport,
@@ -159,6 +178,8 @@ static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,
 		return lvs_xmit_dr(skb, cp, pkt);
 	case LVS_CONN_F_TUNNEL:
 		return lvs_xmit_tunnel(skb, cp, pkt);
+	case LVS_CONN_F_BYPASS:
+		return lvs_xmit_bypass(skb, cp, pkt);
 	}
 	/* local delivery and bypass arrive with their own issue */
 	return NF_DROP;
@@ -169,21 +190,62 @@ static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,
  * the real server was removed (its packets are dropped, or with
  * expire_nodest_conn the connection ends and the packet is scheduled
  * anew, which opens a new connection for a SYN or a datagram and passes
- * anything else to the director's own stack, which resets it); with
- * expire_nodest_conn, a SYN that reuses the connection's ports does not
- * go to a real server of weight 0 either.
+ * anything else to the director's own stack, which resets it).
  */
-static bool lvs_conn_dest_usable(struct lvs_net *lnet,
-				 const struct lvs_conn *cp,
-				 const struct lvs_packet *pkt)
+static bool lvs_conn_dest_usable(const struct lvs_conn *cp)
 {
-	const struct lvs_dest *dest = cp->dest;
+	return !cp->dest || test_bit(LVS_DEST_AVAILABLE, &cp->dest->flags);
+}
 
-	if (!test_bit(LVS_DEST_AVAILABLE, &dest->flags))
+/*
+ * Does SYN @pkt, which reuses the addresses and ports of @cp, start a new
+ * connection rather than continue @cp? As IPVS:
+ *   - with expire_nodest_conn, when @cp's real server has weight 0;
+ *   - with conn_reuse_mode (1, the default), when @cp is closing
+ *     (TIME_WAIT or CLOSE) and no persistence template controls it; with
+ *     bit 2 also in FIN_WAIT when the director sees only the client's
+ *     side (direct routing and tunnels: a client's FIN and ACK leave it
+ *     there).
+ * The new connection is scheduled at once: unlike IPVS with conntrack,
+ * the SYN is never dropped for the client to retry a second later.
+ */
+static bool lvs_conn_reused(struct lvs_net *lnet, const struct lvs_conn *cp,
+			    const struct lvs_packet *pkt)
+{
+	int mode;
+
+	if (!(pkt->tcp_flags & TCPHDR_SYN))
 		return false;
-	return !(pkt->tcp_flags & TCPHDR_SYN &&
-		 READ_ONCE(lnet->sysctl.expire_nodest_conn) &&
-		 !READ_ONCE(dest->weight));
+	if (READ_ONCE(lnet->sysctl.expire_nodest_conn) && cp->dest &&
+	    !READ_ONCE(cp->dest->weight))
+		return true;
+	mode = READ_ONCE(lnet->sysctl.conn_reuse_mode);
+	if (!mode || cp->control)
+		return false;
+	switch (READ_ONCE(cp->state)) {
+	case LVS_TCP_S_TIME_WAIT:
+	case LVS_TCP_S_CLOSE:
+		return true;
+	case LVS_TCP_S_FIN_WAIT:
+		return mode & 2 && (cp->flags & LVS_CONN_F_FWD_MASK) !=
+				   LVS_CONN_F_MASQ;
+	}
+	return false;
+}
+
+/*
+ * How a client's packet of @cp counts for its state: the director sees
+ * both directions of NAT connections; IPVS counts cache-bypass ones the
+ * same way, though their replies pass it unseen.
+ */
+static enum lvs_dir lvs_conn_in_dir(const struct lvs_conn *cp)
+{
+	switch (cp->flags & LVS_CONN_F_FWD_MASK) {
+	case LVS_CONN_F_MASQ:
+	case LVS_CONN_F_BYPASS:
+		return LVS_DIR_IN;
+	}
+	return LVS_DIR_IN_ONLY;
 }
 
 static unsigned int lvs_request(struct sk_buff *skb, u16 af,
@@ -198,7 +260,11 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 	if (!lvs_parse(skb, af, &pkt))
 		return NF_ACCEPT;
 	cp = lvs_conn_in_lookup(lnet, &pkt);
-	if (cp && !lvs_conn_dest_usable(lnet, cp, &pkt)) {
+	if (cp && unlikely(lvs_conn_reused(lnet, cp, &pkt))) {
+		lvs_conn_retire(cp);
+		cp = NULL;
+	}
+	if (cp && unlikely(!lvs_conn_dest_usable(cp))) {
 		if (!READ_ONCE(lnet->sysctl.expire_nodest_conn))
 			return NF_DROP;
 		lvs_conn_retire(cp);
@@ -210,8 +276,7 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 			return verdict;
 		new_conn = true;
 	}
-	lvs_conn_packet(cp, (cp->flags & LVS_CONN_F_FWD_MASK) ==
-			LVS_CONN_F_MASQ ? LVS_DIR_IN : LVS_DIR_IN_ONLY, &pkt);
+	lvs_conn_packet(cp, lvs_conn_in_dir(cp), &pkt);
 	lvs_count(lnet, cp, true, pkt.len, new_conn);
 	verdict = lvs_xmit(skb, cp, &pkt);
 	/* --ops: the datagram is its own connection, kept nowhere */
@@ -234,6 +299,9 @@ static unsigned int lvs_reply(struct sk_buff *skb, u16 af,
 		return NF_ACCEPT;
 	lvs_conn_packet(cp, LVS_DIR_OUT, &pkt);
 	lvs_count(lnet, cp, false, pkt.len, false);
+	/* a cache-bypass flow's replies pass untouched */
+	if ((cp->flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_MASQ)
+		return NF_ACCEPT;
 	return lvs_nat_reply(skb, cp, &pkt);
 }
 

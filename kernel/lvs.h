@@ -651,6 +651,8 @@ unsigned int lvs_xmit_dr(struct sk_buff *skb, struct lvs_conn *cp,
 			 const struct lvs_packet *pkt);
 unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
 			     const struct lvs_packet *pkt);
+unsigned int lvs_xmit_bypass(struct sk_buff *skb, struct lvs_conn *cp,
+			     const struct lvs_packet *pkt);
 
 /* xmit/route.c */
 struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
@@ -658,6 +660,10 @@ struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
 void lvs_dest_route_reset(struct lvs_dest *dest);
 bool lvs_route_dest_addr_ok(struct net *net, u16 af,
 			    const union nf_inet_addr *addr);
+bool lvs_route_addr_is_unicast(struct net *net, u16 af,
+			       const union nf_inet_addr *addr);
+struct dst_entry *lvs_route_output(struct net *net, u16 af,
+				   const union nf_inet_addr *daddr);
 int lvs_route_init(void);
 void lvs_route_exit(void);
 bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);

@@ -98,11 +98,12 @@ void lvs_route_exit(void)
 	unregister_netdevice_notifier(&lvs_route_notifier);
 }
 
-static struct dst_entry *lvs_route4(struct net *net, struct lvs_dest *dest,
+static struct dst_entry *lvs_route4(struct net *net,
+				    const union nf_inet_addr *daddr,
 				    bool known_nh, union nf_inet_addr *saddr)
 {
 	struct flowi4 fl4 = {
-		.daddr = dest->addr.ip,
+		.daddr = daddr->ip,
 		.flowi4_flags = known_nh ? FLOWI_FLAG_KNOWN_NH : 0,
 	};
 	struct rtable *rt;
@@ -111,7 +112,7 @@ static struct dst_entry *lvs_route4(struct net *net, struct lvs_dest *dest,
 	if (IS_ERR(rt))
 		return NULL;
 	if (rt->rt_type != RTN_UNICAST) {
-		/* a local or broadcast real server is not forwarded to */
+		/* a local or broadcast address is not forwarded to */
 		ip_rt_put(rt);
 		return NULL;
 	}
@@ -119,11 +120,12 @@ static struct dst_entry *lvs_route4(struct net *net, struct lvs_dest *dest,
 	return &rt->dst;
 }
 
-static struct dst_entry *lvs_route6(struct net *net, struct lvs_dest *dest,
+static struct dst_entry *lvs_route6(struct net *net,
+				    const union nf_inet_addr *daddr,
 				    bool known_nh, union nf_inet_addr *saddr)
 {
 	struct flowi6 fl6 = {
-		.daddr = dest->addr.in6,
+		.daddr = daddr->in6,
 		.flowi6_flags = known_nh ? FLOWI_FLAG_KNOWN_NH : 0,
 	};
 	struct dst_entry *dst;
@@ -171,6 +173,46 @@ bool lvs_route_dest_addr_ok(struct net *net, u16 af,
 	return local;
 }
 
+/**
+ * lvs_route_addr_is_unicast - whether @addr may be forwarded to
+ * @net: the namespace
+ * @af: AF_INET or AF_INET6
+ * @addr: a packet's destination
+ *
+ * IPVS's test before it lets a packet bypass a cache cluster: an IPv4
+ * address the routing table calls unicast (not local, broadcast or
+ * multicast), or an IPv6 unicast address.
+ *
+ * Context: any, rcu_read_lock() or process.
+ */
+bool lvs_route_addr_is_unicast(struct net *net, u16 af,
+			       const union nf_inet_addr *addr)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_type(&addr->in6) & IPV6_ADDR_UNICAST;
+	return inet_addr_type(net, addr->ip) == RTN_UNICAST;
+}
+
+/**
+ * lvs_route_output - a route to @daddr for a packet the director forwards
+ * @net: the namespace
+ * @af: AF_INET or AF_INET6
+ * @daddr: where to
+ *
+ * Return: a referenced route, or NULL when @daddr cannot be reached or is
+ * one of the director's own (or a broadcast) address.
+ * Context: softirq, rcu_read_lock().
+ */
+struct dst_entry *lvs_route_output(struct net *net, u16 af,
+				   const union nf_inet_addr *daddr)
+{
+	union nf_inet_addr saddr;
+
+	if (af == AF_INET)
+		return lvs_route4(net, daddr, false, &saddr);
+	return lvs_route6(net, daddr, false, &saddr);
+}
+
 /*
  * lvs_dest_route - the route to real server @dest
  * @known_nh: the packet's destination is not @dest (direct routing)
@@ -193,9 +235,9 @@ struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
 	if (!dd)
 		return NULL;
 	if (dest->af == AF_INET)
-		dst = lvs_route4(net, dest, known_nh, &dd->saddr);
+		dst = lvs_route4(net, &dest->addr, known_nh, &dd->saddr);
 	else
-		dst = lvs_route6(net, dest, known_nh, &dd->saddr);
+		dst = lvs_route6(net, &dest->addr, known_nh, &dd->saddr);
 	if (!dst) {
 		kfree(dd);
 		return NULL;

@@ -318,7 +318,7 @@ start_responders() {
 				"$rs" "$addr" "$port" </dev/null >/dev/null &
 		done
 	done
-	wait_for 30 responders_listening || fail "the responders do not listen"
+	wait_for 90 responders_listening || fail "the responders do not listen"
 }
 
 # -- the client ------------------------------------------------------------------
