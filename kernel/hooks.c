@@ -32,6 +32,7 @@
 #include <net/tcp.h>
 
 #include "lvs.h"
+#include "nfct.h"
 
 /*
  * Fill @pkt from @skb: addresses, ports, TCP flags. False for what lvs does
@@ -194,6 +195,7 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 	struct lvs_packet pkt;
 	struct lvs_conn *cp;
 	bool new_conn = false;
+	bool old_ct;
 
 	if (!lvs_parse(skb, af, &pkt))
 		return NF_ACCEPT;
@@ -201,7 +203,11 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 	if (cp && !lvs_conn_dest_usable(lnet, cp, &pkt)) {
 		if (!READ_ONCE(lnet->sysctl.expire_nodest_conn))
 			return NF_DROP;
+		/* its conntrack entry, if confirmed, goes with it (nfct.c) */
+		old_ct = lvs_nfct_retire(skb, cp);
 		lvs_conn_retire(cp);
+		if (old_ct)
+			return NF_DROP;
 		cp = NULL;
 	}
 	if (!cp) {
