@@ -34,6 +34,7 @@
 #include <linux/slab.h>
 
 #include "lvs.h"
+#include "nfct.h"
 
 static struct kmem_cache *lvs_conn_cache __read_mostly;
 
@@ -259,6 +260,8 @@ static void lvs_conn_destroy(struct lvs_conn *cp)
 	if (cp->out_hashed)
 		rhashtable_remove_fast(&lnet->conn_out, &cp->out_node,
 				       lvs_conn_out_params);
+	if (cp->flags & LVS_CONN_F_NFCT)
+		lvs_nfct_drop(cp);
 	lvs_conn_unbind(cp);
 	atomic_dec(&lnet->conn_count);
 	call_rcu(&cp->rcu, lvs_conn_free_rcu);
@@ -353,6 +356,10 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 		cp->daddr = dest->addr;
 	cp->dport = dport;
 	cp->flags = fwd | flags;
+	/* conntrack=1: the packets keep their conntrack entries (nfct.c) */
+	if (!(flags & LVS_CONN_F_TEMPLATE) &&
+	    READ_ONCE(lnet->sysctl.conntrack))
+		cp->flags |= LVS_CONN_F_NFCT;
 	cp->state = 0;
 	cp->lnet = lnet;
 	cp->dest = dest;

@@ -33,6 +33,7 @@
 #include <net/tcp.h>
 
 #include "lvs.h"
+#include "nfct.h"
 
 /*
  * Fill @pkt from @skb: addresses, ports, TCP flags. False for what lvs does
@@ -206,8 +207,9 @@ static bool lvs_conn_dest_usable(const struct lvs_conn *cp)
  *     bit 2 also in FIN_WAIT when the director sees only the client's
  *     side (direct routing and tunnels: a client's FIN and ACK leave it
  *     there).
- * The new connection is scheduled at once: unlike IPVS with conntrack,
- * the SYN is never dropped for the client to retry a second later.
+ * The new connection is scheduled at once, unless the SYN carries the old
+ * connection's confirmed conntrack entry (lvs_conn_end_for()); conntrack
+ * itself replaces an entry that it saw closing before the SYN gets here.
  */
 static bool lvs_conn_reused(struct lvs_net *lnet, const struct lvs_conn *cp,
 			    const struct lvs_packet *pkt)
@@ -248,6 +250,20 @@ static enum lvs_dir lvs_conn_in_dir(const struct lvs_conn *cp)
 	return LVS_DIR_IN_ONLY;
 }
 
+/*
+ * @cp ends now, for @skb to be scheduled anew. False if @skb must be
+ * dropped instead: with conntrack=1 it carries @cp's confirmed conntrack
+ * entry, which goes with @cp, so that the client's next try is tracked
+ * afresh (as IPVS does).
+ */
+static bool lvs_conn_end_for(struct sk_buff *skb, struct lvs_conn *cp)
+{
+	bool old_ct = lvs_nfct_retire(skb, cp);
+
+	lvs_conn_retire(cp);
+	return !old_ct;
+}
+
 static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 				const struct nf_hook_state *state)
 {
@@ -261,13 +277,14 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 		return NF_ACCEPT;
 	cp = lvs_conn_in_lookup(lnet, &pkt);
 	if (cp && unlikely(lvs_conn_reused(lnet, cp, &pkt))) {
-		lvs_conn_retire(cp);
+		if (!lvs_conn_end_for(skb, cp))
+			return NF_DROP;
 		cp = NULL;
 	}
 	if (cp && unlikely(!lvs_conn_dest_usable(cp))) {
-		if (!READ_ONCE(lnet->sysctl.expire_nodest_conn))
+		if (!READ_ONCE(lnet->sysctl.expire_nodest_conn) ||
+		    !lvs_conn_end_for(skb, cp))
 			return NF_DROP;
-		lvs_conn_retire(cp);
 		cp = NULL;
 	}
 	if (!cp) {

@@ -628,6 +628,14 @@ int lvs_hooks_register(struct lvs_net *lnet);
 void lvs_hooks_unregister(struct lvs_net *lnet);
 
 /*
+ * A connection made while net.ipv4.vs.conntrack was 1: its packets keep
+ * their conntrack entries (nfct.c). Internal, in a bit IPVS's flags leave
+ * free; the sync protocol must not carry it (IPVS keeps its NFCT flag
+ * above the 16 bits it syncs).
+ */
+#define LVS_CONN_F_NFCT		0x4000
+
+/*
  * Take @skb out of connection tracking: lvs keeps the state of the
  * connections it balances itself.
  */
@@ -668,6 +676,8 @@ int lvs_route_init(void);
 void lvs_route_exit(void);
 bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);
 void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst);
+void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp,
+		   struct dst_entry *dst);
 
 /* netlink.c */
 bool lvs_netlink_taken(void);

@@ -17,6 +17,7 @@
 #include <net/ipv6.h>
 
 #include "lvs.h"
+#include "nfct.h"
 
 /* Where the transport checksum of @pkt lives, or NULL if it has none. */
 static __sum16 *lvs_l4_csum(struct sk_buff *skb, const struct lvs_packet *pkt)
@@ -86,7 +87,7 @@ unsigned int lvs_xmit_nat(struct sk_buff *skb, struct lvs_conn *cp,
 	    !lvs_nat_writable(skb, pkt))
 		return NF_DROP;
 	lvs_nat_rewrite(skb, pkt, false, &cp->daddr, cp->dport);
-	lvs_xmit_send(skb, pkt->af, dd->dst);
+	lvs_xmit_conn(skb, cp, dd->dst);
 	return NF_STOLEN;
 }
 
@@ -97,6 +98,9 @@ unsigned int lvs_nat_reply(struct sk_buff *skb, struct lvs_conn *cp,
 	if (!lvs_nat_writable(skb, pkt))
 		return NF_DROP;
 	lvs_nat_rewrite(skb, pkt, true, &cp->vaddr, cp->vport);
-	lvs_untrack(skb);
+	if (likely(!(cp->flags & LVS_CONN_F_NFCT)))
+		lvs_untrack(skb);
+	else
+		lvs_nfct_reply(skb, cp);
 	return NF_ACCEPT;
 }

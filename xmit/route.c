@@ -34,6 +34,7 @@
 #include <net/route.h>
 
 #include "lvs.h"
+#include "nfct.h"
 
 static void lvs_dest_dst_free_rcu(struct rcu_head *head)
 {
@@ -296,14 +297,12 @@ bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu)
 }
 
 /*
- * Send @skb, rewritten, along @dst: it leaves conntrack (lvs keeps its own
- * state; the conntrack sysctl arrives with its own issue), drops any
- * socket early demux attached, and goes through LOCAL_OUT and POSTROUTING
- * like any packet the director sends.
+ * Send @skb, rewritten, along @dst: it drops any socket early demux
+ * attached and goes through LOCAL_OUT and POSTROUTING like any packet the
+ * director sends, with the conntrack entry it carries, if any.
  */
-void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst)
+static void lvs_xmit_out(struct sk_buff *skb, u16 af, struct dst_entry *dst)
 {
-	lvs_untrack(skb);
 	skb_orphan(skb);
 	skb_forward_csum(skb);
 	skb_dst_drop(skb);
@@ -317,4 +316,28 @@ void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst)
 		NF_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_OUT, dev_net(dst->dev),
 			NULL, skb, NULL, dst->dev, dst_output);
 	}
+}
+
+/* Send @skb along @dst out of conntrack: lvs keeps its own state. */
+void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst)
+{
+	lvs_untrack(skb);
+	lvs_xmit_out(skb, af, dst);
+}
+
+/*
+ * Send @skb, a packet of @cp, along @dst: out of conntrack, or, for a
+ * connection made with net.ipv4.vs.conntrack=1, with its entry kept
+ * (nfct.c); that is one flag test per packet for the others.
+ */
+void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp,
+		   struct dst_entry *dst)
+{
+	if (likely(!(cp->flags & LVS_CONN_F_NFCT))) {
+		lvs_untrack(skb);
+	} else if (!lvs_nfct_xmit(skb, cp)) {
+		kfree_skb(skb);
+		return;
+	}
+	lvs_xmit_out(skb, cp->af, dst);
 }

@@ -90,6 +90,6 @@ unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
 		lvs_tunnel_push4(skb, dd, &cp->daddr);
 	else
 		lvs_tunnel_push6(skb, dd, &cp->daddr);
-	lvs_xmit_send(skb, pkt->af, dst);
+	lvs_xmit_conn(skb, cp, dst);
 	return NF_STOLEN;
 }

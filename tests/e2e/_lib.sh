@@ -42,6 +42,8 @@ run_cleanups() {
 trap run_cleanups EXIT
 
 load_lvs() {
+	# what lvs.ko needs where it is a module (Debian's kernel): conntrack
+	quietly modprobe nf_conntrack || true
 	insmod "$LVS_MODDIR/lvs.ko" || fail "insmod lvs.ko"
 	on_exit "rmmod lvs"
 }
