@@ -467,11 +467,11 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 	unsigned int state = READ_ONCE(cp->state);
 	unsigned long expires;
 
-	if (proto->next_state(state, dir, pkt->tcp_flags) != state) {
+	if (proto->next_state(state, dir, pkt->event) != state) {
 		struct lvs_dest *dest = cp->dest;
 
 		spin_lock(&cp->lock);
-		state = proto->next_state(cp->state, dir, pkt->tcp_flags);
+		state = proto->next_state(cp->state, dir, pkt->event);
 		if (state != cp->state) {
 			bool inactive = cp->flags & LVS_CONN_F_INACTIVE;
 			bool active = proto->active[state];
@@ -505,16 +505,16 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 
 int lvs_conn_table_init(struct lvs_net *lnet)
 {
-	int err, i;
+	static const struct lvs_proto *const protos[LVS_PROTO_COUNT] = {
+		[LVS_PROTO_TCP]		= &lvs_proto_tcp,
+		[LVS_PROTO_UDP]		= &lvs_proto_udp,
+	};
+	unsigned int p, i;
+	int err;
 
-	for (i = 0; i < LVS_PROTO_MAX_STATES; i++) {
-		if (i < lvs_proto_tcp.n_states)
-			lnet->timeouts[LVS_PROTO_TCP][i] =
-				lvs_proto_tcp.timeouts[i] * HZ;
-		if (i < lvs_proto_udp.n_states)
-			lnet->timeouts[LVS_PROTO_UDP][i] =
-				lvs_proto_udp.timeouts[i] * HZ;
-	}
+	for (p = 0; p < LVS_PROTO_COUNT; p++)
+		for (i = 0; i < protos[p]->n_states; i++)
+			lnet->timeouts[p][i] = protos[p]->timeouts[i] * HZ;
 	atomic_set(&lnet->conn_count, 0);
 	err = rhashtable_init(&lnet->conn_in, &lvs_conn_in_params);
 	if (err)

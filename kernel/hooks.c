@@ -127,7 +127,7 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 	*verdict = NF_ACCEPT;
 	svc = lvs_service_lookup(lnet, pkt->af, pkt->protocol, &pkt->daddr,
 				 pkt->dport, skb->mark);
-	if (!svc || !lvs_proto(pkt->protocol)->can_schedule(pkt->tcp_flags))
+	if (!svc || !lvs_proto(pkt->protocol)->can_schedule(lnet, pkt->event))
 		return NULL;
 
 	*verdict = NF_DROP;

@@ -79,11 +79,13 @@ enum lvs_dir {
  * @active: whether a connection in each state counts among its real
  *	server's active connections (else inactive)
  * @next_state: the state a connection in @state moves to when a packet
- *	with TCP flag byte @flags (tcp_flag_byte(); 0 for other protocols)
- *	travels @dir. Pure: no side effects, callable from any context.
- * @can_schedule: whether a packet with @flags that matches no connection
- *	may create one (TCP: a SYN without RST; others: any)
+ *	with event byte @event (struct lvs_packet.event) travels @dir. Pure:
+ *	no side effects, callable from any context.
+ * @can_schedule: whether a packet with @event that matches no connection
+ *	may create one in @lnet (TCP: a SYN without RST; UDP: any)
  */
+struct lvs_net;
+
 struct lvs_proto {
 	u8 protocol;
 	const char *name;
@@ -92,8 +94,8 @@ struct lvs_proto {
 	const unsigned int *timeouts;
 	const bool *active;
 	unsigned int (*next_state)(unsigned int state, enum lvs_dir dir,
-				   u8 flags);
-	bool (*can_schedule)(u8 flags);
+				   u8 event);
+	bool (*can_schedule)(const struct lvs_net *lnet, u8 event);
 };
 
 extern const struct lvs_proto lvs_proto_tcp;	/* proto_tcp.c */
@@ -348,7 +350,14 @@ struct lvs_service {
 struct lvs_packet {
 	u16 af;
 	u8 protocol;
-	u8 tcp_flags;			/* tcp_flag_byte(), 0 for others */
+	union {
+		u8 tcp_flags;		/* TCP: tcp_flag_byte() */
+		/*
+		 * what lvs_proto.next_state() and .can_schedule() read: the
+		 * TCP flags, 0 for UDP
+		 */
+		u8 event;
+	};
 	unsigned int l4off;		/* offset of the transport header */
 	unsigned int len;		/* bytes, for the counters */
 	union nf_inet_addr saddr;
