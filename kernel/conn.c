@@ -450,6 +450,8 @@ static void lvs_conn_assure_template(struct lvs_conn *cp, enum lvs_dir dir,
 		return;
 	if (cp->protocol == IPPROTO_TCP)
 		assured = state == LVS_TCP_S_ESTABLISHED;
+	else if (cp->protocol == IPPROTO_SCTP)
+		assured = state == LVS_SCTP_S_ESTABLISHED;
 	else
 		assured = dir == LVS_DIR_OUT;
 	if (assured)
@@ -508,6 +510,7 @@ int lvs_conn_table_init(struct lvs_net *lnet)
 	static const struct lvs_proto *const protos[LVS_PROTO_COUNT] = {
 		[LVS_PROTO_TCP]		= &lvs_proto_tcp,
 		[LVS_PROTO_UDP]		= &lvs_proto_udp,
+		[LVS_PROTO_SCTP]	= &lvs_proto_sctp,
 	};
 	unsigned int p, i;
 	int err;

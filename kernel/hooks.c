@@ -5,8 +5,9 @@
  *   LOCAL_IN, priority NF_IP_PRI_NAT_SRC - 1: packets from clients to a
  *     virtual service (the VIP is a local address of the director). A
  *     packet of a known connection is sent on by the connection's
- *     transmitter; a packet that may open a connection (TCP SYN, any UDP
- *     datagram) to a service is scheduled to a real server first.
+ *     transmitter; a packet that may open a connection (TCP SYN, SCTP
+ *     INIT, any UDP datagram) to a service is scheduled to a real server
+ *     first.
  *   FORWARD, priority 100: NAT replies from real servers on their way to
  *     the client through the director; their source becomes the VIP again.
  *
@@ -34,8 +35,9 @@
 #include "lvs.h"
 
 /*
- * Fill @pkt from @skb: addresses, ports, TCP flags. False for what lvs does
- * not balance: other protocols, fragments, truncated headers.
+ * Fill @pkt from @skb: addresses, ports, the TCP flags or SCTP event. False
+ * for what lvs does not balance: other protocols, fragments, truncated or
+ * malformed headers.
  */
 static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 {
@@ -66,7 +68,8 @@ static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 		pkt->daddr.in6 = ip6h->daddr;
 		l4off = off;
 	}
-	if (pkt->protocol != IPPROTO_TCP && pkt->protocol != IPPROTO_UDP)
+	if (pkt->protocol != IPPROTO_TCP && pkt->protocol != IPPROTO_UDP &&
+	    pkt->protocol != IPPROTO_SCTP)
 		return false;
 
 	ports = skb_header_pointer(skb, l4off, sizeof(_ports), _ports);
@@ -83,6 +86,9 @@ static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 		if (!th)
 			return false;
 		pkt->tcp_flags = tcp_flag_byte(th);
+	} else if (pkt->protocol == IPPROTO_SCTP &&
+		   !lvs_sctp_parse(skb, l4off, pkt)) {
+		return false;
 	}
 	pkt->l4off = l4off;
 	pkt->len = skb->len;
@@ -164,14 +170,22 @@ static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,
 	return NF_DROP;
 }
 
+/* A TCP SYN or an SCTP INIT: the packet opens a connection. */
+static bool lvs_opens_conn(const struct lvs_packet *pkt)
+{
+	if (pkt->protocol == IPPROTO_SCTP)
+		return pkt->event == LVS_SCTP_EV_INIT;
+	return pkt->tcp_flags & TCPHDR_SYN;	/* 0 for UDP */
+}
+
 /*
  * May packet @pkt of @cp still go to its real server? As IPVS: not once
  * the real server was removed (its packets are dropped, or with
  * expire_nodest_conn the connection ends and the packet is scheduled
  * anew, which opens a new connection for a SYN or a datagram and passes
  * anything else to the director's own stack, which resets it); with
- * expire_nodest_conn, a SYN that reuses the connection's ports does not
- * go to a real server of weight 0 either.
+ * expire_nodest_conn, a SYN (SCTP: INIT) that reuses the connection's
+ * ports does not go to a real server of weight 0 either.
  */
 static bool lvs_conn_dest_usable(struct lvs_net *lnet,
 				 const struct lvs_conn *cp,
@@ -181,7 +195,7 @@ static bool lvs_conn_dest_usable(struct lvs_net *lnet,
 
 	if (!test_bit(LVS_DEST_AVAILABLE, &dest->flags))
 		return false;
-	return !(pkt->tcp_flags & TCPHDR_SYN &&
+	return !(lvs_opens_conn(pkt) &&
 		 READ_ONCE(lnet->sysctl.expire_nodest_conn) &&
 		 !READ_ONCE(dest->weight));
 }
