@@ -481,6 +481,8 @@ static void lvs_conn_assure_template(struct lvs_conn *cp, enum lvs_dir dir,
 		return;
 	if (cp->protocol == IPPROTO_TCP)
 		assured = state == LVS_TCP_S_ESTABLISHED;
+	else if (cp->protocol == IPPROTO_SCTP)
+		assured = state == LVS_SCTP_S_ESTABLISHED;
 	else
 		assured = dir == LVS_DIR_OUT;
 	if (assured)
@@ -516,9 +518,9 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 	unsigned int state = READ_ONCE(cp->state);
 	unsigned long expires;
 
-	if (proto->next_state(state, dir, pkt->tcp_flags) != state) {
+	if (proto->next_state(state, dir, pkt->event) != state) {
 		spin_lock(&cp->lock);
-		state = proto->next_state(cp->state, dir, pkt->tcp_flags);
+		state = proto->next_state(cp->state, dir, pkt->event);
 		if (state != cp->state) {
 			bool inactive = cp->flags & LVS_CONN_F_INACTIVE;
 			bool active = proto->active[state];
@@ -545,16 +547,17 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 
 int lvs_conn_table_init(struct lvs_net *lnet)
 {
-	int err, i;
+	static const struct lvs_proto *const protos[LVS_PROTO_COUNT] = {
+		[LVS_PROTO_TCP]		= &lvs_proto_tcp,
+		[LVS_PROTO_UDP]		= &lvs_proto_udp,
+		[LVS_PROTO_SCTP]	= &lvs_proto_sctp,
+	};
+	unsigned int p, i;
+	int err;
 
-	for (i = 0; i < LVS_PROTO_MAX_STATES; i++) {
-		if (i < lvs_proto_tcp.n_states)
-			lnet->timeouts[LVS_PROTO_TCP][i] =
-				lvs_proto_tcp.timeouts[i] * HZ;
-		if (i < lvs_proto_udp.n_states)
-			lnet->timeouts[LVS_PROTO_UDP][i] =
-				lvs_proto_udp.timeouts[i] * HZ;
-	}
+	for (p = 0; p < LVS_PROTO_COUNT; p++)
+		for (i = 0; i < protos[p]->n_states; i++)
+			lnet->timeouts[p][i] = protos[p]->timeouts[i] * HZ;
 	atomic_set(&lnet->conn_count, 0);
 	err = rhashtable_init(&lnet->conn_in, &lvs_conn_in_params);
 	if (err)

@@ -5,8 +5,9 @@
  *   LOCAL_IN, priority NF_IP_PRI_NAT_SRC - 1: packets from clients to a
  *     virtual service (the VIP is a local address of the director). A
  *     packet of a known connection is sent on by the connection's
- *     transmitter; a packet that may open a connection (TCP SYN, any UDP
- *     datagram) to a service is scheduled to a real server first.
+ *     transmitter; a packet that may open a connection (TCP SYN, SCTP
+ *     INIT, any UDP datagram) to a service is scheduled to a real server
+ *     first.
  *   FORWARD, priority 100: NAT replies from real servers on their way to
  *     the client through the director; their source becomes the VIP again.
  *     Replies of cache-bypass flows only move their connection's state.
@@ -36,8 +37,9 @@
 #include "nfct.h"
 
 /*
- * Fill @pkt from @skb: addresses, ports, TCP flags. False for what lvs does
- * not balance: other protocols, fragments, truncated headers.
+ * Fill @pkt from @skb: addresses, ports, the TCP flags or SCTP event. False
+ * for what lvs does not balance: other protocols, fragments, truncated or
+ * malformed headers.
  */
 static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 {
@@ -68,7 +70,8 @@ static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 		pkt->daddr.in6 = ip6h->daddr;
 		l4off = off;
 	}
-	if (pkt->protocol != IPPROTO_TCP && pkt->protocol != IPPROTO_UDP)
+	if (pkt->protocol != IPPROTO_TCP && pkt->protocol != IPPROTO_UDP &&
+	    pkt->protocol != IPPROTO_SCTP)
 		return false;
 
 	ports = skb_header_pointer(skb, l4off, sizeof(_ports), _ports);
@@ -85,6 +88,9 @@ static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 		if (!th)
 			return false;
 		pkt->tcp_flags = tcp_flag_byte(th);
+	} else if (pkt->protocol == IPPROTO_SCTP &&
+		   !lvs_sctp_parse(skb, l4off, pkt)) {
+		return false;
 	}
 	pkt->l4off = l4off;
 	pkt->len = skb->len;
@@ -151,7 +157,7 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 	*verdict = NF_ACCEPT;
 	svc = lvs_service_lookup(lnet, pkt->af, pkt->protocol, &pkt->daddr,
 				 pkt->dport, skb->mark);
-	if (!svc || !lvs_proto(pkt->protocol)->can_schedule(pkt->tcp_flags))
+	if (!svc || !lvs_proto(pkt->protocol)->can_schedule(lnet, pkt->event))
 		return NULL;
 
 	*verdict = NF_DROP;
@@ -186,6 +192,14 @@ static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,
 	return NF_DROP;
 }
 
+/* A TCP SYN or an SCTP INIT: the packet opens a connection. */
+static bool lvs_opens_conn(const struct lvs_packet *pkt)
+{
+	if (pkt->protocol == IPPROTO_SCTP)
+		return pkt->event == LVS_SCTP_EV_INIT;
+	return pkt->tcp_flags & TCPHDR_SYN;	/* 0 for UDP */
+}
+
 /*
  * May packet @pkt of @cp still go to its real server? As IPVS: not once
  * the real server was removed (its packets are dropped, or with
@@ -199,14 +213,14 @@ static bool lvs_conn_dest_usable(const struct lvs_conn *cp)
 }
 
 /*
- * Does SYN @pkt, which reuses the addresses and ports of @cp, start a new
- * connection rather than continue @cp? As IPVS:
+ * Does SYN (SCTP: INIT) @pkt, which reuses the addresses and ports of @cp,
+ * start a new connection rather than continue @cp? As IPVS:
  *   - with expire_nodest_conn, when @cp's real server has weight 0;
- *   - with conn_reuse_mode (1, the default), when @cp is closing
- *     (TIME_WAIT or CLOSE) and no persistence template controls it; with
- *     bit 2 also in FIN_WAIT when the director sees only the client's
- *     side (direct routing and tunnels: a client's FIN and ACK leave it
- *     there).
+ *   - with conn_reuse_mode (1, the default), when no persistence template
+ *     controls @cp and it is closing: TCP in TIME_WAIT or CLOSE (with bit
+ *     2 also in FIN_WAIT when the director sees only the client's side,
+ *     direct routing and tunnels, where a client's FIN and ACK leave it
+ *     there), SCTP in CLOSED.
  * The new connection is scheduled at once, unless the SYN carries the old
  * connection's confirmed conntrack entry (lvs_conn_end_for()); conntrack
  * itself replaces an entry that it saw closing before the SYN gets here.
@@ -216,7 +230,7 @@ static bool lvs_conn_reused(struct lvs_net *lnet, const struct lvs_conn *cp,
 {
 	int mode;
 
-	if (!(pkt->tcp_flags & TCPHDR_SYN))
+	if (!lvs_opens_conn(pkt))
 		return false;
 	if (READ_ONCE(lnet->sysctl.expire_nodest_conn) && cp->dest &&
 	    !READ_ONCE(cp->dest->weight))
@@ -224,6 +238,8 @@ static bool lvs_conn_reused(struct lvs_net *lnet, const struct lvs_conn *cp,
 	mode = READ_ONCE(lnet->sysctl.conn_reuse_mode);
 	if (!mode || cp->control)
 		return false;
+	if (cp->protocol == IPPROTO_SCTP)
+		return READ_ONCE(cp->state) == LVS_SCTP_S_CLOSED;
 	switch (READ_ONCE(cp->state)) {
 	case LVS_TCP_S_TIME_WAIT:
 	case LVS_TCP_S_CLOSE:

@@ -53,7 +53,46 @@ enum lvs_udp_state {
 	LVS_UDP_S_COUNT
 };
 
-#define LVS_PROTO_MAX_STATES	LVS_TCP_S_COUNT
+/* SCTP states as the real server's end of the association sees them. */
+enum lvs_sctp_state {
+	LVS_SCTP_S_NONE = 0,
+	LVS_SCTP_S_INIT1,
+	LVS_SCTP_S_INIT,
+	LVS_SCTP_S_COOKIE_SENT,
+	LVS_SCTP_S_COOKIE_REPLIED,
+	LVS_SCTP_S_COOKIE_WAIT,
+	LVS_SCTP_S_COOKIE,
+	LVS_SCTP_S_COOKIE_ECHOED,
+	LVS_SCTP_S_ESTABLISHED,
+	LVS_SCTP_S_SHUTDOWN_SENT,
+	LVS_SCTP_S_SHUTDOWN_RECEIVED,
+	LVS_SCTP_S_SHUTDOWN_ACK_SENT,
+	LVS_SCTP_S_REJECTED,
+	LVS_SCTP_S_CLOSED,
+	LVS_SCTP_S_COUNT
+};
+
+/*
+ * What an SCTP packet means to the state machine (struct lvs_packet.event),
+ * from its first chunk; lvs_sctp_parse() in proto_sctp.c says how.
+ */
+enum lvs_sctp_event {
+	LVS_SCTP_EV_DATA = 0,		/* DATA, SACK, HEARTBEAT(_ACK), ... */
+	LVS_SCTP_EV_INIT,
+	LVS_SCTP_EV_INIT_ACK,
+	LVS_SCTP_EV_COOKIE_ECHO,
+	LVS_SCTP_EV_COOKIE_ACK,
+	LVS_SCTP_EV_SHUTDOWN,
+	LVS_SCTP_EV_SHUTDOWN_ACK,
+	LVS_SCTP_EV_SHUTDOWN_COMPLETE,
+	LVS_SCTP_EV_ERROR,
+	LVS_SCTP_EV_ABORT,
+	/* a COOKIE ECHO or COOKIE ACK chunk followed by an ABORT chunk */
+	LVS_SCTP_EV_COOKIE_ABORT,
+	LVS_SCTP_EV_COUNT
+};
+
+#define LVS_PROTO_MAX_STATES	LVS_SCTP_S_COUNT
 
 /*
  * Which way a packet travels relative to its connection: from the client
@@ -79,11 +118,14 @@ enum lvs_dir {
  * @active: whether a connection in each state counts among its real
  *	server's active connections (else inactive)
  * @next_state: the state a connection in @state moves to when a packet
- *	with TCP flag byte @flags (tcp_flag_byte(); 0 for other protocols)
- *	travels @dir. Pure: no side effects, callable from any context.
- * @can_schedule: whether a packet with @flags that matches no connection
- *	may create one (TCP: a SYN without RST; others: any)
+ *	with event byte @event (struct lvs_packet.event) travels @dir. Pure:
+ *	no side effects, callable from any context.
+ * @can_schedule: whether a packet with @event that matches no connection
+ *	may create one in @lnet (TCP: a SYN without RST; SCTP: an INIT, or
+ *	with sloppy_sctp anything but an ABORT; UDP: any)
  */
+struct lvs_net;
+
 struct lvs_proto {
 	u8 protocol;
 	const char *name;
@@ -92,17 +134,19 @@ struct lvs_proto {
 	const unsigned int *timeouts;
 	const bool *active;
 	unsigned int (*next_state)(unsigned int state, enum lvs_dir dir,
-				   u8 flags);
-	bool (*can_schedule)(u8 flags);
+				   u8 event);
+	bool (*can_schedule)(const struct lvs_net *lnet, u8 event);
 };
 
 extern const struct lvs_proto lvs_proto_tcp;	/* proto_tcp.c */
 extern const struct lvs_proto lvs_proto_udp;	/* proto_udp.c */
+extern const struct lvs_proto lvs_proto_sctp;	/* proto_sctp.c */
 
 /* Index of a protocol in per-protocol arrays; see lvs_proto_index(). */
 enum {
 	LVS_PROTO_TCP,
 	LVS_PROTO_UDP,
+	LVS_PROTO_SCTP,
 	LVS_PROTO_COUNT
 };
 
@@ -113,6 +157,8 @@ static inline int lvs_proto_index(u8 protocol)
 		return LVS_PROTO_TCP;
 	case IPPROTO_UDP:
 		return LVS_PROTO_UDP;
+	case IPPROTO_SCTP:
+		return LVS_PROTO_SCTP;
 	}
 	return -1;
 }
@@ -124,6 +170,8 @@ static inline const struct lvs_proto *lvs_proto(u8 protocol)
 		return &lvs_proto_tcp;
 	case IPPROTO_UDP:
 		return &lvs_proto_udp;
+	case IPPROTO_SCTP:
+		return &lvs_proto_sctp;
 	}
 	return NULL;
 }
@@ -348,7 +396,14 @@ struct lvs_service {
 struct lvs_packet {
 	u16 af;
 	u8 protocol;
-	u8 tcp_flags;			/* tcp_flag_byte(), 0 for others */
+	union {
+		u8 tcp_flags;		/* TCP: tcp_flag_byte() */
+		/*
+		 * what lvs_proto.next_state() and .can_schedule() read: the
+		 * TCP flags, an enum lvs_sctp_event, 0 for UDP
+		 */
+		u8 event;
+	};
 	unsigned int l4off;		/* offset of the transport header */
 	unsigned int len;		/* bytes, for the counters */
 	union nf_inet_addr saddr;
@@ -623,6 +678,10 @@ void lvs_sysctl_exit(struct lvs_net *lnet);
 int lvs_proc_init(struct lvs_net *lnet);
 void lvs_proc_exit(struct lvs_net *lnet);
 
+/* proto_sctp.c */
+bool lvs_sctp_parse(const struct sk_buff *skb, unsigned int l4off,
+		    struct lvs_packet *pkt);
+
 /* hooks.c */
 int lvs_hooks_register(struct lvs_net *lnet);
 void lvs_hooks_unregister(struct lvs_net *lnet);
@@ -655,6 +714,8 @@ unsigned int lvs_xmit_nat(struct sk_buff *skb, struct lvs_conn *cp,
 			  const struct lvs_packet *pkt);
 unsigned int lvs_nat_reply(struct sk_buff *skb, struct lvs_conn *cp,
 			   const struct lvs_packet *pkt);
+__le32 lvs_sctp_csum_update(__le32 check, __be32 from, __be32 to,
+			    unsigned int len);
 unsigned int lvs_xmit_dr(struct sk_buff *skb, struct lvs_conn *cp,
 			 const struct lvs_packet *pkt);
 unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,

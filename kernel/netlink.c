@@ -209,7 +209,7 @@ static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
 		cfg->protocol = nla_get_u16(tb[LVS_SVC_ATTR_PROTOCOL]);
 		if (lvs_proto_index(cfg->protocol) < 0) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_PROTOCOL],
-					    "protocol not supported (TCP or UDP)");
+					    "protocol not supported (TCP, UDP or SCTP)");
 			return -EPROTONOSUPPORT;
 		}
 		if (lvs_nl_get_addr(&cfg->addr, cfg->af,

@@ -157,7 +157,7 @@ static unsigned int tcp_next_state(unsigned int state, enum lvs_dir dir,
  * IPVS (which allows it for active FTP). This is IPVS's rule with
  * sloppy_tcp off; sloppy_tcp would drop the SYN requirement.
  */
-static bool tcp_can_schedule(u8 flags)
+static bool tcp_can_schedule(const struct lvs_net *lnet, u8 flags)
 {
 	return (flags & (TCPHDR_SYN | TCPHDR_RST)) == TCPHDR_SYN;
 }

@@ -20,12 +20,12 @@ static const unsigned int udp_timeouts[LVS_UDP_S_COUNT] = {
 };
 
 static unsigned int udp_next_state(unsigned int state, enum lvs_dir dir,
-				   u8 flags)
+				   u8 event)
 {
 	return LVS_UDP_S_NORMAL;
 }
 
-static bool udp_can_schedule(u8 flags)
+static bool udp_can_schedule(const struct lvs_net *lnet, u8 event)
 {
 	return true;
 }

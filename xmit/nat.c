@@ -9,7 +9,17 @@
  * (CHECKSUM_PARTIAL, as veth passes them on) carries only the pseudo-header
  * sum, which inet_proto_csum_replace*() update correctly; an IPv4 UDP
  * datagram without checksum (0) keeps none.
+ *
+ * SCTP's checksum is a CRC32c over the SCTP packet with no pseudo-header:
+ * only a port change touches it. A packet whose CRC is still to be computed
+ * (CHECKSUM_PARTIAL, csum_not_inet, as veth passes them on) gets it later,
+ * from the whole packet as rewritten; any other has its CRC updated for the
+ * changed port in a few steps (CRC32c is linear, see
+ * lvs_sctp_csum_update()), so that a packet corrupted on its way in stays
+ * detectably corrupt instead of being given a fresh, valid CRC.
  */
+#include <linux/crc32.h>
+#include <linux/sctp.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
@@ -19,15 +29,72 @@
 #include "lvs.h"
 #include "nfct.h"
 
-/* Where the transport checksum of @pkt lives, or NULL if it has none. */
+/*
+ * Where the Internet checksum of @pkt's transport lives, or NULL if it has
+ * none (SCTP, or IPv4 UDP without checksum).
+ */
 static __sum16 *lvs_l4_csum(struct sk_buff *skb, const struct lvs_packet *pkt)
 {
 	if (pkt->protocol == IPPROTO_TCP)
 		return &((struct tcphdr *)(skb->data + pkt->l4off))->check;
+	if (pkt->protocol == IPPROTO_SCTP)
+		return NULL;
 	if (pkt->af == AF_INET &&
 	    !((struct udphdr *)(skb->data + pkt->l4off))->check)
 		return NULL;
 	return &((struct udphdr *)(skb->data + pkt->l4off))->check;
+}
+
+/**
+ * lvs_sctp_csum_update - an SCTP checksum after a change of its ports
+ * @check: the checksum as the packet carries it
+ * @from: the source and destination ports before, as one word
+ * @to: the same after
+ * @len: length of the SCTP packet, common header included
+ *
+ * The CRC32c of two messages of the same length XORed together is the CRC,
+ * without initial value and final inversion, of their XOR: here the changed
+ * bits of the first four bytes, followed by @len - 4 zero bytes, which
+ * __crc32c_le_shift() appends in logarithmic time.
+ *
+ * Return: the checksum of the packet with @to in place of @from.
+ */
+__le32 lvs_sctp_csum_update(__le32 check, __be32 from, __be32 to,
+			    unsigned int len)
+{
+	__be32 diff = from ^ to;
+	u32 crc;
+
+	crc = __crc32c_le(0, (const u8 *)&diff, sizeof(diff));
+	crc = __crc32c_le_shift(crc, len - sizeof(diff));
+	return check ^ cpu_to_le32(crc);
+}
+EXPORT_SYMBOL_GPL(lvs_sctp_csum_update);
+
+/*
+ * Update the CRC of an SCTP packet whose source (@source) or destination
+ * port is about to become @port.
+ */
+static void lvs_nat_sctp_port(struct sk_buff *skb, const struct lvs_packet *pkt,
+			      bool source, __be16 port)
+{
+	struct sctphdr *sh = (struct sctphdr *)(skb->data + pkt->l4off);
+	__be16 ports[2] = { sh->source, sh->dest };
+	__be32 from, to;
+
+	/*
+	 * A receive-side sum over the packet no longer holds once addresses
+	 * or ports change; SCTP has no use for it.
+	 */
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	if (skb->ip_summed == CHECKSUM_PARTIAL || ports[!source] == port)
+		return;
+	memcpy(&from, ports, sizeof(from));
+	ports[!source] = port;
+	memcpy(&to, ports, sizeof(to));
+	sh->checksum = lvs_sctp_csum_update(sh->checksum, from, to,
+					    skb->len - pkt->l4off);
 }
 
 /*
@@ -55,22 +122,29 @@ static void lvs_nat_rewrite(struct sk_buff *skb, const struct lvs_packet *pkt,
 		struct ipv6hdr *ip6h = ipv6_hdr(skb);
 		struct in6_addr *paddr = source ? &ip6h->saddr : &ip6h->daddr;
 
-		inet_proto_csum_replace16(csum, skb, paddr->s6_addr32,
-					  addr->in6.s6_addr32, true);
+		if (csum)
+			inet_proto_csum_replace16(csum, skb, paddr->s6_addr32,
+						  addr->in6.s6_addr32, true);
 		*paddr = addr->in6;
 	}
 	if (csum) {
 		inet_proto_csum_replace2(csum, skb, *pport, port, false);
 		if (pkt->protocol == IPPROTO_UDP && !*csum)
 			*csum = CSUM_MANGLED_0;
+	} else if (pkt->protocol == IPPROTO_SCTP) {
+		lvs_nat_sctp_port(skb, pkt, source, port);
 	}
 	*pport = port;
 }
 
 static bool lvs_nat_writable(struct sk_buff *skb, const struct lvs_packet *pkt)
 {
-	unsigned int l4len = pkt->protocol == IPPROTO_TCP ?
-			     sizeof(struct tcphdr) : sizeof(struct udphdr);
+	unsigned int l4len = sizeof(struct udphdr);
+
+	if (pkt->protocol == IPPROTO_TCP)
+		l4len = sizeof(struct tcphdr);
+	else if (pkt->protocol == IPPROTO_SCTP)
+		l4len = sizeof(struct sctphdr);
 
 	return !skb_ensure_writable(skb, pkt->l4off + l4len);
 }

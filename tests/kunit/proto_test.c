@@ -255,7 +255,9 @@ static void tcp_sched_test(struct kunit *test)
 {
 	const struct tcp_sched_case *c = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, lvs_proto_tcp.can_schedule(c->flags), c->expect);
+	/* TCP reads no setting of the namespace */
+	KUNIT_EXPECT_EQ(test, lvs_proto_tcp.can_schedule(NULL, c->flags),
+			c->expect);
 }
 
 static struct kunit_case lvs_proto_tcp_cases[] = {
@@ -306,7 +308,7 @@ static void udp_can_schedule_test(struct kunit *test)
 {
 	const struct udp_pkt_case *c = test->param_value;
 
-	KUNIT_EXPECT_TRUE(test, lvs_proto_udp.can_schedule(c->flags));
+	KUNIT_EXPECT_TRUE(test, lvs_proto_udp.can_schedule(NULL, c->flags));
 }
 
 static void udp_state_test(struct kunit *test)
