@@ -108,6 +108,21 @@ static void lvs_refuse(struct sk_buff *skb, u16 af)
 		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
 }
 
+/*
+ * May @pkt, which matches no connection, open one? With sloppy_tcp, a
+ * TCP connection may start on any packet but a RST, as in IPVS.
+ */
+static bool lvs_can_schedule(struct lvs_net *lnet,
+			     const struct lvs_packet *pkt)
+{
+	const struct lvs_proto *proto = lvs_proto(pkt->protocol);
+
+	if (pkt->protocol == IPPROTO_TCP &&
+	    READ_ONCE(lnet->sysctl.sloppy_tcp))
+		return proto->can_schedule_sloppy(pkt->tcp_flags);
+	return proto->can_schedule(pkt->tcp_flags);
+}
+
 /* A new connection for @pkt, or NULL when none can be made. */
 static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 				     const struct lvs_packet *pkt,
@@ -127,10 +142,13 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 	*verdict = NF_ACCEPT;
 	svc = lvs_service_lookup(lnet, pkt->af, pkt->protocol, &pkt->daddr,
 				 pkt->dport, skb->mark);
-	if (!svc || !lvs_proto(pkt->protocol)->can_schedule(pkt->tcp_flags))
+	if (!svc || !lvs_can_schedule(lnet, pkt))
 		return NULL;
 
 	*verdict = NF_DROP;
+	/* drop_packet: the director is short of memory (defense.c) */
+	if (lvs_drop_new_conn(lnet))
+		return NULL;
 	if (READ_ONCE(svc->flags) & LVS_SVC_F_PERSISTENT) {
 		cp = lvs_persist_schedule(lnet, svc, pkt, &no_dest);
 		if (no_dest)
