@@ -198,6 +198,7 @@ dropped_packets=$((sent - made))
 dropped_entries=$((made - (act2 + inact2 - entries0)))
 peak=$(awk '{ sub("entries=", "", $2); if ($2 + 0 > m) m = $2 + 0 }
 	END { print m + 0 }' "$samples")
+[ "$peak" -ge "$entries_end" ] || peak=$entries_end
 mem_min=$(awk '{ sub("memavailable_kb=", "", $3)
 	if (m == "" || $3 + 0 < m) m = $3 + 0 } END { print m + 0 }' "$samples")
 slab_peak=$(awk '{ sub("slab_objs=", "", $4)
@@ -221,7 +222,7 @@ modes_back() {
 	[ "$(modes)" = "1 1 1" ]
 }
 t_back=$SECONDS
-wait_for 5 modes_back
+wait_for 10 modes_back
 echo "modes after memory is back: $(modes)" >>"$served"
 log "amemthresh $old_thresh: modes $(modes) after $((SECONDS - t_back)) s"
 sport=50000
@@ -244,7 +245,7 @@ log "drained $((SECONDS - t_drain)) s after the checks, $drain_secs s after the 
 
 cat <<EOF
 flood figures: impl=$lvs_impl kernel=$LVS_KERNEL method=nat
-flood figures:   SYNs sent $sent in $flood_took s (asked: $syns in $flood_secs s), from 10.200.0.0/16
+flood figures:   SYNs $flood_out (asked: $syns in $flood_secs s), from 10.200.0.0/16; $flood_took s with the sender's start
 flood figures:   defences: amemthresh $thresh pages (available $avail_pages), drop_entry/drop_packet/secure_tcp 1 -> 2
 flood figures:   connections made by the flood $made; new-connection packets dropped $dropped_packets ($((100 * dropped_packets / (sent > 0 ? sent : 1)))%)
 flood figures:   entries: before $entries0, at the flood's end $entries_end, peak $peak, 3 s later $((act2 + inact2)); entries dropped by drop_entry $dropped_entries
