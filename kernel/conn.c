@@ -179,8 +179,8 @@ struct lvs_conn *lvs_conn_out_lookup(struct lvs_net *lnet,
 	return rhashtable_lookup(&lnet->conn_out, &k, lvs_conn_out_params);
 }
 
-static unsigned long lvs_conn_timeout(const struct lvs_conn *cp,
-				      unsigned int state)
+/* How long @cp may stay idle in @state, jiffies. */
+unsigned long lvs_conn_timeout(const struct lvs_conn *cp, unsigned int state)
 {
 	if (cp->flags & LVS_CONN_F_TEMPLATE)
 		return cp->timeout;
@@ -238,7 +238,7 @@ static void lvs_conn_expire_now(struct lvs_conn *cp)
 /*
  * End @cp now: packets no longer find it, so a new connection with the
  * same addresses and ports can be made at once; its timer frees it.
- * Context: softirq.
+ * Context: softirq, or BH disabled (drop_entry, defense.c).
  */
 void lvs_conn_retire(struct lvs_conn *cp)
 {
@@ -508,19 +508,47 @@ static void lvs_conn_set_active(struct lvs_conn *cp, bool active)
 }
 
 /*
+ * Count a packet from @cp's client, up to LVS_CONN_IN_PKTS_MAX: drop_entry
+ * (defense.c) spares connections with more. The datagrams of --ops
+ * connections count on their template, which outlives them. Unlocked:
+ * a count lost to a race between CPUs only makes drop_entry's guess
+ * rougher, and nothing is written once the count is full.
+ */
+static void lvs_conn_count_in(struct lvs_conn *cp)
+{
+	u8 n;
+
+	if (unlikely(cp->flags & LVS_CONN_F_ONE_PACKET) && cp->control)
+		cp = cp->control;
+	n = READ_ONCE(cp->in_pkts);
+	if (n < LVS_CONN_IN_PKTS_MAX)
+		WRITE_ONCE(cp->in_pkts, n + 1);
+}
+
+/*
  * Account a packet of @cp travelling @dir: protocol state, the counters of
- * the dest, and the deadline. Context: softirq, rcu_read_lock().
+ * the dest, and the deadline. While the secure_tcp defence is active the
+ * protocol's secure state table decides. Context: softirq,
+ * rcu_read_lock().
  */
 void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 		     const struct lvs_packet *pkt)
 {
 	const struct lvs_proto *proto = lvs_proto(cp->protocol);
 	unsigned int state = READ_ONCE(cp->state);
+	unsigned int (*next_state)(unsigned int state, enum lvs_dir dir,
+				   u8 event);
 	unsigned long expires;
 
-	if (proto->next_state(state, dir, pkt->event) != state) {
+	if (dir != LVS_DIR_OUT)
+		lvs_conn_count_in(cp);
+	next_state = proto->next_state;
+	if (proto->next_state_secure &&
+	    READ_ONCE(cp->lnet->defense.secure_tcp))
+		next_state = proto->next_state_secure;
+	if (next_state(state, dir, pkt->event) != state) {
 		spin_lock(&cp->lock);
-		state = proto->next_state(cp->state, dir, pkt->event);
+		state = next_state(cp->state, dir, pkt->event);
 		if (state != cp->state) {
 			bool inactive = cp->flags & LVS_CONN_F_INACTIVE;
 			bool active = proto->active[state];

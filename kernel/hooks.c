@@ -161,6 +161,9 @@ static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 		return NULL;
 
 	*verdict = NF_DROP;
+	/* drop_packet: the director is short of memory (defense.c) */
+	if (lvs_drop_new_conn(lnet))
+		return NULL;
 	if (READ_ONCE(svc->flags) & LVS_SVC_F_PERSISTENT) {
 		cp = lvs_persist_schedule(lnet, svc, pkt, &no_dest);
 		return no_dest ? lvs_no_dest(lnet, skb, svc, &param) : cp;

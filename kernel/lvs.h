@@ -120,9 +120,12 @@ enum lvs_dir {
  * @next_state: the state a connection in @state moves to when a packet
  *	with event byte @event (struct lvs_packet.event) travels @dir. Pure:
  *	no side effects, callable from any context.
+ * @next_state_secure: as @next_state, while the secure_tcp defence is
+ *	active (defense.c); NULL if the protocol has no such table
  * @can_schedule: whether a packet with @event that matches no connection
- *	may create one in @lnet (TCP: a SYN without RST; SCTP: an INIT, or
- *	with sloppy_sctp anything but an ABORT; UDP: any)
+ *	may create one in @lnet (TCP: a SYN without RST, or with sloppy_tcp
+ *	anything but a RST; SCTP: an INIT, or with sloppy_sctp anything but
+ *	an ABORT; UDP: any)
  */
 struct lvs_net;
 
@@ -135,6 +138,8 @@ struct lvs_proto {
 	const bool *active;
 	unsigned int (*next_state)(unsigned int state, enum lvs_dir dir,
 				   u8 event);
+	unsigned int (*next_state_secure)(unsigned int state, enum lvs_dir dir,
+					  u8 event);
 	bool (*can_schedule)(const struct lvs_net *lnet, u8 event);
 };
 
@@ -440,6 +445,7 @@ struct lvs_conn {
 	bool out_hashed;		/* in the reply table (NAT) */
 	bool in_hashed;			/* lock: in the "in" table */
 	bool dead;			/* lock: being destroyed */
+	u8 in_pkts;			/* see lvs_conn_count_in() */
 	spinlock_t lock;
 	unsigned long expires;		/* jiffies; WRITE_ONCE under lock */
 	struct timer_list timer;
@@ -456,6 +462,13 @@ struct lvs_conn {
 	struct lvs_net *lnet;
 	struct rcu_head rcu;
 };
+
+/*
+ * A connection counts the packets its client sent up to this many
+ * (struct lvs_conn.in_pkts): drop_entry only asks whether there were
+ * fewer.
+ */
+#define LVS_CONN_IN_PKTS_MAX	9
 
 /*
  * The connection table starts with this many buckets in each direction and
@@ -497,6 +510,32 @@ struct lvs_sysctl {
 	int lblcr_expiration;
 };
 
+/**
+ * struct lvs_defense - a namespace's flood defences (defense.c)
+ * @mutex: serialises the updates of this state and of the drop_entry,
+ *	drop_packet and secure_tcp sysctls' automatic moves between 1 and 2
+ *	(the periodic work and sysctl writers)
+ * @drop_rate: drop_packet: one new connection in @drop_rate is dropped;
+ *	0: none. Written under @mutex, read locklessly on the packet path.
+ * @drop_count: per CPU, new connections left until the next drop; only
+ *	that CPU's packet path touches it
+ * @secure_tcp: TCP connections follow the secure state table. Written
+ *	under @mutex, read locklessly on the packet path.
+ * @drop_entry: the periodic work drops connection entries; under @mutex
+ * @todrop_count: drop_entry's countdown for idle connections that have
+ *	seen 1 to 8 packets from their client; under @mutex
+ * @work: once a second, in process context
+ */
+struct lvs_defense {
+	struct mutex mutex;		/* see above */
+	int drop_rate;
+	int __percpu *drop_count;
+	bool secure_tcp;
+	bool drop_entry;
+	s8 todrop_count[LVS_CONN_IN_PKTS_MAX];
+	struct delayed_work work;
+};
+
 /* Chains in a namespace's service table. */
 #define LVS_SVC_BUCKETS	1024
 
@@ -534,6 +573,7 @@ struct lvs_net {
 	struct ctl_table *sysctl_tbl;
 	/* idle time allowed per protocol and state, jiffies */
 	unsigned int timeouts[LVS_PROTO_COUNT][LVS_PROTO_MAX_STATES];
+	struct lvs_defense defense;
 };
 
 struct lvs_net *lvs_net(const struct net *net);
@@ -634,6 +674,7 @@ void lvs_conn_template_invalidate(struct lvs_conn *ct);
 void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct);
 void lvs_conn_one_packet_done(struct lvs_conn *cp);
 void lvs_conn_retire(struct lvs_conn *cp);
+unsigned long lvs_conn_timeout(const struct lvs_conn *cp, unsigned int state);
 
 /* The flags of a new connection of @svc: one-packet (--ops) for UDP. */
 static inline unsigned int lvs_svc_conn_flags(const struct lvs_service *svc,
@@ -669,6 +710,26 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 		     const struct lvs_packet *pkt);
 int lvs_conn_cache_init(void);
 void lvs_conn_cache_exit(void);
+
+/* defense.c */
+int lvs_defense_init(struct lvs_net *lnet);
+void lvs_defense_start(struct lvs_net *lnet);
+void lvs_defense_exit(struct lvs_net *lnet);
+int lvs_defense_sysctl(lvs_ctl_table_const struct ctl_table *table,
+		       int write, void *buffer, size_t *lenp, loff_t *ppos);
+bool lvs_defense_drop(struct lvs_defense *d, int rate);
+
+/*
+ * drop_packet: should the packet that would open a new connection be
+ * dropped? Off, this costs one read of a per-namespace value.
+ * Context: softirq.
+ */
+static inline bool lvs_drop_new_conn(struct lvs_net *lnet)
+{
+	int rate = READ_ONCE(lnet->defense.drop_rate);
+
+	return unlikely(rate) && lvs_defense_drop(&lnet->defense, rate);
+}
 
 /* sysctl.c */
 int lvs_sysctl_init(struct lvs_net *lnet);

@@ -46,13 +46,20 @@ static int __net_init lvs_net_init(struct net *net)
 	err = lvs_proc_init(lnet);
 	if (err)
 		goto err_services;
-	err = lvs_sysctl_init(lnet);
+	/* before the sysctls: their handlers use it */
+	err = lvs_defense_init(lnet);
 	if (err)
 		goto err_proc;
-	/* last: its worker reads the sysctls */
+	err = lvs_sysctl_init(lnet);
+	if (err)
+		goto err_defense;
+	/* last: their workers read the sysctls */
 	lvs_est_init(lnet);
+	lvs_defense_start(lnet);
 	return 0;
 
+err_defense:
+	lvs_defense_exit(lnet);
 err_proc:
 	lvs_proc_exit(lnet);
 err_services:
@@ -66,7 +73,8 @@ err_free_stats:
 
 /*
  * No request reaches the namespace any more. Services go first, which
- * unregisters the hooks; then the connections, which may hold the last
+ * unregisters the hooks; then the defences' work, which walks the
+ * connection table; then the connections, which may hold the last
  * references to removed real servers.
  */
 static void __net_exit lvs_net_exit(struct net *net)
@@ -76,6 +84,7 @@ static void __net_exit lvs_net_exit(struct net *net)
 	lvs_sysctl_exit(lnet);
 	lvs_proc_exit(lnet);
 	lvs_services_exit(lnet);
+	lvs_defense_exit(lnet);
 	lvs_est_exit(lnet);
 	lvs_conn_table_exit(lnet);
 	lvs_stats_free(&lnet->stats);

@@ -21,6 +21,25 @@
  * connection walks through the same states and timeouts on either module.
  * A packet that carries none of the four flags moves any connection to
  * CLOSE, as in IPVS; so does a state or direction out of range.
+ *
+ * While the secure_tcp defence is active (defense.c), a second set of
+ * tables, IPVS's secure ones, takes over. They differ in a few cells:
+ *
+ *   IN       the client's ACK does not complete a handshake in SYN_RECV
+ *            (it takes the real server's answer: NAT connections become
+ *            ESTABLISHED only once both sides spoke), and a connection in
+ *            SYNACK stays there on the client's SYN, FIN or ACK and
+ *            closes on its RST
+ *   OUT      the real server's SYN moves SYN_RECV to SYNACK, and keeps a
+ *            connection in SYNACK there
+ *   IN_ONLY  a client's SYN opens (or reopens) a connection in SYNACK,
+ *            not SYN_RECV, except from SYN_RECV itself
+ *
+ * Neither set lets a packet without SYN open a connection; with the
+ * sloppy_tcp sysctl any packet but a RST may (tcp_can_schedule), so that
+ * connections that were established before the director knew them (a
+ * failover, a flushed table) are picked up mid-stream: their first packet
+ * is then usually an ACK, which moves NONE to ESTABLISHED.
  */
 #include <linux/module.h>
 #include <linux/in.h>
@@ -108,6 +127,31 @@ static const u8 tcp_next_in_only[TCP_EV_COUNT][LVS_TCP_S_COUNT] = {
 	{ S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_CL, S_LI, S_ES },
 };
 
+/* The same, while secure_tcp is active. */
+static const u8 tcp_secure_in[TCP_EV_COUNT][LVS_TCP_S_COUNT] = {
+	/* NO    ES    SS    SR    FW    TW    CL    CW    LA    LI    SA */
+	{ S_CL, S_CL, S_CL, S_SR, S_CL, S_CL, S_CL, S_CL, S_LA, S_LI, S_CL },
+	{ S_SR, S_ES, S_ES, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SR, S_SA },
+	{ S_CL, S_CW, S_SS, S_TW, S_TW, S_TW, S_CL, S_CW, S_LA, S_LI, S_SA },
+	{ S_ES, S_ES, S_SS, S_SR, S_FW, S_TW, S_CL, S_CW, S_CL, S_LI, S_SA },
+};
+
+static const u8 tcp_secure_out[TCP_EV_COUNT][LVS_TCP_S_COUNT] = {
+	/* NO    ES    SS    SR    FW    TW    CL    CW    LA    LI    SA */
+	{ S_CL, S_CL, S_SS, S_CL, S_CL, S_TW, S_CL, S_CL, S_CL, S_CL, S_CL },
+	{ S_SS, S_ES, S_SS, S_SA, S_SS, S_SS, S_SS, S_SS, S_SS, S_LI, S_SA },
+	{ S_TW, S_FW, S_SS, S_TW, S_FW, S_TW, S_CL, S_TW, S_LA, S_LI, S_TW },
+	{ S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_LA, S_ES, S_ES },
+};
+
+static const u8 tcp_secure_in_only[TCP_EV_COUNT][LVS_TCP_S_COUNT] = {
+	/* NO    ES    SS    SR    FW    TW    CL    CW    LA    LI    SA */
+	{ S_CL, S_CL, S_CL, S_SR, S_CL, S_CL, S_CL, S_CL, S_LA, S_LI, S_CL },
+	{ S_SA, S_ES, S_ES, S_SR, S_SA, S_SA, S_SA, S_SA, S_SA, S_SA, S_SA },
+	{ S_CL, S_FW, S_SS, S_TW, S_FW, S_TW, S_CL, S_CW, S_LA, S_LI, S_TW },
+	{ S_ES, S_ES, S_SS, S_ES, S_FW, S_TW, S_CL, S_CW, S_CL, S_LI, S_ES },
+};
+
 #undef S_NO
 #undef S_ES
 #undef S_SS
@@ -124,6 +168,12 @@ static const u8 (*const tcp_next[LVS_DIR_COUNT])[LVS_TCP_S_COUNT] = {
 	[LVS_DIR_IN]		= tcp_next_in,
 	[LVS_DIR_OUT]		= tcp_next_out,
 	[LVS_DIR_IN_ONLY]	= tcp_next_in_only,
+};
+
+static const u8 (*const tcp_secure[LVS_DIR_COUNT])[LVS_TCP_S_COUNT] = {
+	[LVS_DIR_IN]		= tcp_secure_in,
+	[LVS_DIR_OUT]		= tcp_secure_out,
+	[LVS_DIR_IN_ONLY]	= tcp_secure_in_only,
 };
 
 /* The event of a packet, or TCP_EV_COUNT if it has none of the flags. */
@@ -151,14 +201,27 @@ static unsigned int tcp_next_state(unsigned int state, enum lvs_dir dir,
 	return tcp_next[dir][ev][state];
 }
 
+static unsigned int tcp_next_state_secure(unsigned int state,
+					  enum lvs_dir dir, u8 flags)
+{
+	enum tcp_event ev = tcp_event(flags);
+
+	if (ev == TCP_EV_COUNT || state >= LVS_TCP_S_COUNT ||
+	    (unsigned int)dir >= LVS_DIR_COUNT)
+		return LVS_TCP_S_CLOSE;
+	return tcp_secure[dir][ev][state];
+}
+
 /*
  * A packet that matches no connection may open one when it carries SYN
  * and not RST. ACK is not looked at: a SYN+ACK may schedule too, as in
  * IPVS (which allows it for active FTP). This is IPVS's rule with
- * sloppy_tcp off; sloppy_tcp would drop the SYN requirement.
+ * sloppy_tcp off; with sloppy_tcp only the RST rule stays.
  */
 static bool tcp_can_schedule(const struct lvs_net *lnet, u8 flags)
 {
+	if (READ_ONCE(lnet->sysctl.sloppy_tcp))
+		return !(flags & TCPHDR_RST);
 	return (flags & (TCPHDR_SYN | TCPHDR_RST)) == TCPHDR_SYN;
 }
 
@@ -182,6 +245,7 @@ const struct lvs_proto lvs_proto_tcp = {
 	.timeouts	= tcp_timeouts,
 	.active		= tcp_active,
 	.next_state	= tcp_next_state,
+	.next_state_secure = tcp_next_state_secure,
 	.can_schedule	= tcp_can_schedule,
 };
 EXPORT_SYMBOL_GPL(lvs_proto_tcp);

@@ -39,13 +39,13 @@ static const struct lvs_sysctl_def lvs_sysctl_defs[] = {
 	{ "am_droprate", offsetof(struct lvs_sysctl, am_droprate),
 	  proc_dointvec, NULL, NULL },
 	{ "drop_entry", offsetof(struct lvs_sysctl, drop_entry),
-	  proc_dointvec_minmax, &lvs_zero, &lvs_three },
+	  lvs_defense_sysctl, NULL, NULL },
 	{ "drop_packet", offsetof(struct lvs_sysctl, drop_packet),
-	  proc_dointvec_minmax, &lvs_zero, &lvs_three },
+	  lvs_defense_sysctl, NULL, NULL },
 	{ "conntrack", offsetof(struct lvs_sysctl, conntrack),
 	  proc_dointvec, NULL, NULL },
 	{ "secure_tcp", offsetof(struct lvs_sysctl, secure_tcp),
-	  proc_dointvec_minmax, &lvs_zero, &lvs_three },
+	  lvs_defense_sysctl, NULL, NULL },
 	{ "snat_reroute", offsetof(struct lvs_sysctl, snat_reroute),
 	  proc_dointvec, NULL, NULL },
 	{ "sync_version", offsetof(struct lvs_sysctl, sync_version),
@@ -136,6 +136,9 @@ int lvs_sysctl_init(struct lvs_net *lnet)
 		tbl[i].proc_handler = d->handler;
 		tbl[i].extra1 = d->min;
 		tbl[i].extra2 = d->max;
+		/* the flood defences' modes act at once (defense.c) */
+		if (d->handler == lvs_defense_sysctl)
+			tbl[i].extra2 = lnet;
 	}
 	lnet->sysctl_hdr = lvs_register_net_sysctl(lnet->net, "net/ipv4/vs",
 						   tbl, n);

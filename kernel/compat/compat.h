@@ -40,4 +40,15 @@ lvs_register_net_sysctl(struct net *net, const char *path,
 #endif
 }
 
+/*
+ * 6.11 made the table a proc handler gets const; compat.mk tells which
+ * kind of tree this is. Handlers are declared with
+ * "lvs_ctl_table_const struct ctl_table *table".
+ */
+#ifdef LVS_HAVE_CONST_CTL_TABLE
+#define lvs_ctl_table_const const
+#else
+#define lvs_ctl_table_const
+#endif
+
 #endif /* _LVS_COMPAT_H */

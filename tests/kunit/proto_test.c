@@ -6,6 +6,9 @@
  * expected after each packet; the expected states are those an IPVS
  * director reaches on the same packets. Further cases check the printed
  * names, the default timeouts and which packets may open a connection.
+ * The secure_tcp cases feed next_state_secure the same way, with the
+ * states IPVS reaches while its secure_tcp defence is on; the sloppy
+ * cases ask can_schedule with sloppy_tcp set.
  */
 #include <kunit/test.h>
 #include <linux/in.h>
@@ -160,6 +163,104 @@ static void tcp_run_test(struct kunit *test)
 	KUNIT_EXPECT_GT(test, i, 0U);
 }
 
+/* IPVS's secure_tcp table, where it differs and where it does not. */
+static const struct tcp_run_case tcp_secure_cases[] = {
+	{ "NAT handshake waits for the real server", LVS_TCP_S_NONE, {
+		{ IN, SYN, LVS_TCP_S_SYN_RECV },
+		{ OUT, SYN | ACK, LVS_TCP_S_SYNACK },
+		{ IN, ACK, LVS_TCP_S_SYNACK },
+		{ IN, PSH | ACK, LVS_TCP_S_SYNACK },
+		{ OUT, ACK, LVS_TCP_S_ESTABLISHED } } },
+	{ "client ACK without answer stays SYN_RECV", LVS_TCP_S_NONE, {
+		{ IN, SYN, LVS_TCP_S_SYN_RECV },
+		{ IN, ACK, LVS_TCP_S_SYN_RECV },
+		{ IN, PSH | ACK, LVS_TCP_S_SYN_RECV } } },
+	{ "client SYN and FIN keep SYNACK", LVS_TCP_S_SYNACK, {
+		{ IN, SYN, LVS_TCP_S_SYNACK },
+		{ IN, FIN | ACK, LVS_TCP_S_SYNACK } } },
+	{ "client RST closes SYNACK", LVS_TCP_S_SYNACK, {
+		{ IN, RST, LVS_TCP_S_CLOSE } } },
+	{ "client RST keeps SYN_RECV", LVS_TCP_S_SYN_RECV, {
+		{ IN, RST, LVS_TCP_S_SYN_RECV } } },
+	{ "real server SYN keeps SYNACK", LVS_TCP_S_SYNACK, {
+		{ OUT, SYN, LVS_TCP_S_SYNACK } } },
+	{ "real server RST ends SYN_RECV", LVS_TCP_S_SYN_RECV, {
+		{ OUT, RST, LVS_TCP_S_CLOSE } } },
+	{ "DR SYN opens SYNACK", LVS_TCP_S_NONE, {
+		{ IN_ONLY, SYN, LVS_TCP_S_SYNACK },
+		{ IN_ONLY, ACK, LVS_TCP_S_ESTABLISHED },
+		{ IN_ONLY, PSH | ACK, LVS_TCP_S_ESTABLISHED } } },
+	{ "DR SYN reopens TIME_WAIT in SYNACK", LVS_TCP_S_TIME_WAIT, {
+		{ IN_ONLY, SYN, LVS_TCP_S_SYNACK } } },
+	{ "DR SYN keeps SYN_RECV", LVS_TCP_S_SYN_RECV, {
+		{ IN_ONLY, SYN, LVS_TCP_S_SYN_RECV } } },
+	{ "DR RST closes SYNACK", LVS_TCP_S_SYNACK, {
+		{ IN_ONLY, RST, LVS_TCP_S_CLOSE } } },
+	/* Established connections are not affected. */
+	{ "NAT data and close by client", LVS_TCP_S_ESTABLISHED, {
+		{ IN, PSH | ACK, LVS_TCP_S_ESTABLISHED },
+		{ OUT, PSH | ACK, LVS_TCP_S_ESTABLISHED },
+		{ IN, FIN | ACK, LVS_TCP_S_CLOSE_WAIT },
+		{ OUT, FIN | ACK, LVS_TCP_S_TIME_WAIT } } },
+	{ "DR close by client", LVS_TCP_S_ESTABLISHED, {
+		{ IN_ONLY, FIN | ACK, LVS_TCP_S_FIN_WAIT },
+		{ IN_ONLY, ACK, LVS_TCP_S_FIN_WAIT } } },
+	{ "SYN on ESTABLISHED", LVS_TCP_S_ESTABLISHED, {
+		{ IN, SYN, LVS_TCP_S_ESTABLISHED },
+		{ OUT, SYN, LVS_TCP_S_ESTABLISHED } } },
+	{ "no flags closes", LVS_TCP_S_ESTABLISHED, {
+		{ IN, 0, LVS_TCP_S_CLOSE } } },
+	{ "state out of range closes", LVS_TCP_S_COUNT, {
+		{ IN, ACK, LVS_TCP_S_CLOSE } } },
+	{ "direction out of range closes", LVS_TCP_S_ESTABLISHED, {
+		{ LVS_DIR_COUNT, ACK, LVS_TCP_S_CLOSE } } },
+};
+
+KUNIT_ARRAY_PARAM(tcp_secure, tcp_secure_cases, tcp_run_desc);
+
+static void tcp_secure_test(struct kunit *test)
+{
+	const struct tcp_run_case *c = test->param_value;
+	unsigned int state = c->start;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, lvs_proto_tcp.next_state_secure);
+	for (i = 0; i < ARRAY_SIZE(c->steps); i++) {
+		const struct tcp_step *s = &c->steps[i];
+		unsigned int next;
+
+		if (s->expect == LVS_TCP_S_NONE)
+			break;
+		next = lvs_proto_tcp.next_state_secure(state, s->dir, s->flags);
+		KUNIT_ASSERT_EQ_MSG(test, next, s->expect,
+				    "packet %u (dir %u flags %#x): %s -> %s, expected %s",
+				    i + 1, s->dir, s->flags, tcp_name(state),
+				    tcp_name(next), tcp_name(s->expect));
+		state = next;
+	}
+	KUNIT_EXPECT_GT(test, i, 0U);
+}
+
+/*
+ * The secure table differs from the normal one in exactly the cells IPVS's
+ * do: count them over every state, direction and event.
+ */
+static void tcp_secure_differences_test(struct kunit *test)
+{
+	static const u8 events[] = { RST, SYN, FIN, ACK };
+	unsigned int state, dir, ev, n = 0;
+
+	for (dir = 0; dir < LVS_DIR_COUNT; dir++)
+		for (ev = 0; ev < ARRAY_SIZE(events); ev++)
+			for (state = 0; state < LVS_TCP_S_COUNT; state++)
+				n += lvs_proto_tcp.next_state(state, dir,
+							      events[ev]) !=
+				     lvs_proto_tcp.next_state_secure(state, dir,
+								     events[ev]);
+	/* IN: 5 (SYNACK on each event, SYN_RECV on ACK), OUT: 2, IN_ONLY: 8 */
+	KUNIT_EXPECT_EQ(test, n, 15U);
+}
+
 /* What /proc/net/ip_vs_conn prints for each state, and its timeout. */
 struct tcp_state_case {
 	unsigned int state;
@@ -254,14 +355,44 @@ KUNIT_ARRAY_PARAM(tcp_sched, tcp_sched_cases, tcp_sched_desc);
 static void tcp_sched_test(struct kunit *test)
 {
 	const struct tcp_sched_case *c = test->param_value;
+	struct lvs_net *lnet = kunit_kzalloc(test, sizeof(*lnet), GFP_KERNEL);
 
-	/* TCP reads no setting of the namespace */
-	KUNIT_EXPECT_EQ(test, lvs_proto_tcp.can_schedule(NULL, c->flags),
+	KUNIT_ASSERT_NOT_NULL(test, lnet);
+	KUNIT_EXPECT_EQ(test, lvs_proto_tcp.can_schedule(lnet, c->flags),
+			c->expect);
+}
+
+/* With sloppy_tcp, any packet but a RST may open a connection. */
+static const struct tcp_sched_case tcp_sloppy_cases[] = {
+	{ "SYN", SYN, true },
+	{ "SYN+ACK", SYN | ACK, true },
+	{ "ACK", ACK, true },
+	{ "PSH+ACK", PSH | ACK, true },
+	{ "FIN+ACK", FIN | ACK, true },
+	{ "no flags", 0, true },
+	{ "RST", RST, false },
+	{ "RST+ACK", RST | ACK, false },
+	{ "SYN+RST", SYN | RST, false },
+};
+
+KUNIT_ARRAY_PARAM(tcp_sloppy, tcp_sloppy_cases, tcp_sched_desc);
+
+static void tcp_sloppy_test(struct kunit *test)
+{
+	const struct tcp_sched_case *c = test->param_value;
+	struct lvs_net *lnet = kunit_kzalloc(test, sizeof(*lnet), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, lnet);
+	lnet->sysctl.sloppy_tcp = 1;
+	KUNIT_EXPECT_EQ(test, lvs_proto_tcp.can_schedule(lnet, c->flags),
 			c->expect);
 }
 
 static struct kunit_case lvs_proto_tcp_cases[] = {
 	KUNIT_CASE_PARAM(tcp_run_test, tcp_run_gen_params),
+	KUNIT_CASE_PARAM(tcp_secure_test, tcp_secure_gen_params),
+	KUNIT_CASE(tcp_secure_differences_test),
+	KUNIT_CASE_PARAM(tcp_sloppy_test, tcp_sloppy_gen_params),
 	KUNIT_CASE_PARAM(tcp_state_test, tcp_state_gen_params),
 	KUNIT_CASE(tcp_tables_complete_test),
 	KUNIT_CASE(tcp_identity_test),
