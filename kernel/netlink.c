@@ -207,7 +207,9 @@ static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
 	} else if (tb[LVS_SVC_ATTR_PROTOCOL] && tb[LVS_SVC_ATTR_ADDR] &&
 		   tb[LVS_SVC_ATTR_PORT]) {
 		cfg->protocol = nla_get_u16(tb[LVS_SVC_ATTR_PROTOCOL]);
-		if (lvs_proto_index(cfg->protocol) < 0) {
+		/* (an IP protocol number fits in a byte) */
+		if (cfg->protocol > U8_MAX ||
+		    lvs_proto_index(cfg->protocol) < 0) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_PROTOCOL],
 					    "protocol not supported (TCP, UDP or SCTP)");
 			return -EPROTONOSUPPORT;

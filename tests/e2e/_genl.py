@@ -396,6 +396,12 @@ def cases(g):
     for af in (0, 3, 0xffff):
         case("svc-af-%d" % af, NEW_SERVICE, svc(
             [u16(SVC_AF, af)] + s1()[1:] + full()), "EAFNOSUPPORT")
+    # protocols: a 16-bit attribute, but only TCP, UDP and SCTP are served
+    for proto in (99, TCP + 256):
+        case("svc-proto-%d" % proto, NEW_SERVICE, svc(
+            [u16(SVC_AF, AF_INET), u16(SVC_PROTOCOL, proto)] + s1()[2:]
+            + full()), "ok", "EPROTONOSUPPORT",
+             "docs/compat.md: Validation (protocols)")
     case("dest-af-3", NEW_DEST, svc(s1()) + dest(
         extra=[u16(DEST_ADDR_FAMILY, 3)]), "EAFNOSUPPORT")
     case("dest-af-mixed-nat", NEW_DEST, svc(s1()) + dest(
