@@ -652,6 +652,26 @@ unsigned int lvs_xmit_dr(struct sk_buff *skb, struct lvs_conn *cp,
 unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
 			     const struct lvs_packet *pkt);
 
+/*
+ * xmit/encap.c: what a real server's tunnel type adds between the outer IP
+ * header and the packet (GUE, GRE; nothing for IPIP).
+ */
+struct lvs_encap {
+	u8 type;			/* LVS_TUNNEL_* */
+	bool csum;			/* outer checksum (UDP or GRE) */
+	bool remcsum;			/* GUE remote checksum option */
+	__be16 port;			/* GUE: the real server's UDP port */
+	unsigned int len;		/* bytes after the outer IP header */
+	int gso_type;			/* SKB_GSO_* bits for the tunnel */
+};
+
+void lvs_encap_init(struct lvs_encap *enc, const struct lvs_dest *dest,
+		    const struct sk_buff *skb, u16 outer_af);
+int lvs_encap_push(struct net *net, struct sk_buff *skb,
+		   const struct lvs_encap *enc, u16 outer_af,
+		   const union nf_inet_addr *saddr,
+		   const union nf_inet_addr *daddr, u8 *proto);
+
 /* xmit/route.c */
 struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
 				    bool known_nh);
