@@ -784,6 +784,26 @@ unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
 unsigned int lvs_xmit_bypass(struct sk_buff *skb, struct lvs_conn *cp,
 			     const struct lvs_packet *pkt);
 
+/*
+ * xmit/encap.c: what a real server's tunnel type adds between the outer IP
+ * header and the packet (GUE, GRE; nothing for IPIP).
+ */
+struct lvs_encap {
+	u8 type;			/* LVS_TUNNEL_* */
+	bool csum;			/* outer checksum (UDP or GRE) */
+	bool remcsum;			/* GUE remote checksum option */
+	__be16 port;			/* GUE: the real server's UDP port */
+	unsigned int len;		/* bytes after the outer IP header */
+	int gso_type;			/* SKB_GSO_* bits for the tunnel */
+};
+
+void lvs_encap_init(struct lvs_encap *enc, const struct lvs_dest *dest,
+		    const struct sk_buff *skb, u16 outer_af);
+int lvs_encap_push(struct net *net, struct sk_buff *skb,
+		   const struct lvs_encap *enc, u16 outer_af,
+		   const union nf_inet_addr *saddr,
+		   const union nf_inet_addr *daddr, u8 *proto);
+
 /* xmit/route.c */
 struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
 				    bool known_nh);
@@ -797,8 +817,7 @@ struct dst_entry *lvs_route_output(struct net *net, u16 af,
 int lvs_route_init(void);
 void lvs_route_exit(void);
 bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);
-void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst);
-void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp,
+void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp, u16 af,
 		   struct dst_entry *dst);
 
 /* netlink.c */

@@ -264,15 +264,50 @@ static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
 	return 0;
 }
 
+/* The tunnel settings a request may carry: IPVS's checks, then lvs's own. */
+static int lvs_nl_parse_tunnel(struct lvs_dest_cfg *cfg, struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	if (tb[LVS_DEST_ATTR_TUN_TYPE])
+		cfg->tun_type = nla_get_u8(tb[LVS_DEST_ATTR_TUN_TYPE]);
+	if (tb[LVS_DEST_ATTR_TUN_PORT])
+		cfg->tun_port = nla_get_be16(tb[LVS_DEST_ATTR_TUN_PORT]);
+	if (tb[LVS_DEST_ATTR_TUN_FLAGS])
+		cfg->tun_flags = nla_get_u16(tb[LVS_DEST_ATTR_TUN_FLAGS]);
+	if (cfg->tun_type == LVS_TUNNEL_GUE && !cfg->tun_port) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_TUN_PORT],
+				    "a GUE tunnel needs a port");
+		return -EINVAL;
+	}
+	/* IPVS stores any value and sends unknown types as IPIP */
+	if (cfg->tun_type >= __LVS_TUNNEL_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_TUN_TYPE],
+				    "unknown tunnel type (0 IPIP, 1 GUE, 2 GRE)");
+		return -EINVAL;
+	}
+	if (cfg->tun_flags & ~(LVS_TUNNEL_F_CSUM | LVS_TUNNEL_F_REMCSUM)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_TUN_FLAGS],
+				    "unknown tunnel flags");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * lvs_nl_parse_dest - read a real server of service @svc from a request
  * @full: the request creates or changes it: forwarding method, weight and
  *	thresholds are required
  *
- * Return: 0; -EINVAL for a malformed or incomplete one, or an upper
- * threshold above INT_MAX; -ERANGE for a negative weight or a lower
- * threshold above the upper one (all as IPVS); -EOPNOTSUPP for a method
- * or tunnel lvs does not offer yet.
+ * A real server of the other address family than its service is allowed
+ * with tunnel forwarding only, as in IPVS: the tunnel's outer header is of
+ * the real server's family, the packet inside it of the service's.
+ *
+ * Return: 0; -EINVAL for a malformed or incomplete one, a real server of
+ * the other family that is not tunnelled, an upper threshold above
+ * INT_MAX or a GUE tunnel without port; -EAFNOSUPPORT for an unknown
+ * family; -ERANGE for a negative weight or a lower threshold above the
+ * upper one (all in IPVS's order, with its codes); -EOPNOTSUPP for a
+ * method lvs does not offer yet.
  */
 static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
 			     const struct lvs_service *svc,
@@ -294,13 +329,30 @@ static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
 		NL_SET_ERR_MSG(extack, "real server needs address and port");
 		return -EINVAL;
 	}
-	cfg->af = svc->af;
+	if (full && (!tb[LVS_DEST_ATTR_FWD_METHOD] ||
+		     !tb[LVS_DEST_ATTR_WEIGHT] || !tb[LVS_DEST_ATTR_U_THRESH] ||
+		     !tb[LVS_DEST_ATTR_L_THRESH])) {
+		NL_SET_ERR_MSG(extack,
+			       "real server needs method, weight and thresholds");
+		return -EINVAL;
+	}
+	/* no family (old tools) or 0 means the service's */
 	if (tb[LVS_DEST_ATTR_ADDR_FAMILY])
 		cfg->af = nla_get_u16(tb[LVS_DEST_ATTR_ADDR_FAMILY]);
-	if (cfg->af != svc->af) {
+	if (!cfg->af)
+		cfg->af = svc->af;
+	if (!lvs_af_ok(cfg->af)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_ADDR_FAMILY],
-				    "real server of another address family than its service is not supported");
-		return lvs_af_ok(cfg->af) ? -EOPNOTSUPP : -EAFNOSUPPORT;
+				    "address family not supported");
+		return -EAFNOSUPPORT;
+	}
+	if (full)
+		cfg->fwd = nla_get_u32(tb[LVS_DEST_ATTR_FWD_METHOD]) &
+			   LVS_CONN_F_FWD_MASK;
+	if (full && cfg->af != svc->af && cfg->fwd != LVS_CONN_F_TUNNEL) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_ADDR_FAMILY],
+				    "a real server of another family than its service needs tunnelling");
+		return -EINVAL;
 	}
 	if (lvs_nl_get_addr(&cfg->addr, cfg->af, tb[LVS_DEST_ATTR_ADDR])) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_ADDR],
@@ -311,14 +363,6 @@ static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
 	if (!full)
 		return 0;
 
-	if (!tb[LVS_DEST_ATTR_FWD_METHOD] || !tb[LVS_DEST_ATTR_WEIGHT] ||
-	    !tb[LVS_DEST_ATTR_U_THRESH] || !tb[LVS_DEST_ATTR_L_THRESH]) {
-		NL_SET_ERR_MSG(extack,
-			       "real server needs method, weight and thresholds");
-		return -EINVAL;
-	}
-	cfg->fwd = nla_get_u32(tb[LVS_DEST_ATTR_FWD_METHOD]) &
-		   LVS_CONN_F_FWD_MASK;
 	if (cfg->fwd != LVS_CONN_F_MASQ && cfg->fwd != LVS_CONN_F_DROUTE &&
 	    cfg->fwd != LVS_CONN_F_TUNNEL) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_FWD_METHOD],
@@ -343,18 +387,7 @@ static int lvs_nl_parse_dest(struct lvs_dest_cfg *cfg,
 				    "upper threshold must be 0 to 2147483647");
 		return -EINVAL;
 	}
-	if (tb[LVS_DEST_ATTR_TUN_TYPE])
-		cfg->tun_type = nla_get_u8(tb[LVS_DEST_ATTR_TUN_TYPE]);
-	if (tb[LVS_DEST_ATTR_TUN_PORT])
-		cfg->tun_port = nla_get_be16(tb[LVS_DEST_ATTR_TUN_PORT]);
-	if (tb[LVS_DEST_ATTR_TUN_FLAGS])
-		cfg->tun_flags = nla_get_u16(tb[LVS_DEST_ATTR_TUN_FLAGS]);
-	if (cfg->fwd == LVS_CONN_F_TUNNEL && cfg->tun_type != LVS_TUNNEL_IPIP) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_DEST_ATTR_TUN_TYPE],
-				    "only IPIP tunnels are supported so far");
-		return -EOPNOTSUPP;
-	}
-	return 0;
+	return lvs_nl_parse_tunnel(cfg, tb, extack);
 }
 
 /* The service a request names, which must exist (-ESRCH otherwise). */

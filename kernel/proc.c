@@ -224,15 +224,20 @@ static void lvs_proc_conn_common(struct seq_file *seq,
 	else
 		state = proto->state_names[READ_ONCE(cp->state)];
 	if (cp->af == AF_INET6)
-		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X %pI6 %04X %-11s",
+		seq_printf(seq, "%-3s %pI6 %04X %pI6 %04X ",
 			   name, &cp->caddr.in6, ntohs(cp->cport),
-			   &cp->vaddr.in6, ntohs(cp->vport), &cp->daddr.in6,
+			   &cp->vaddr.in6, ntohs(cp->vport));
+	else
+		seq_printf(seq, "%-3s %08X %04X %08X %04X ",
+			   name, ntohl(cp->caddr.ip), ntohs(cp->cport),
+			   ntohl(cp->vaddr.ip), ntohs(cp->vport));
+	/* a tunnelled real server may be of the other family */
+	if (cp->dest->af == AF_INET6)
+		seq_printf(seq, "%pI6 %04X %-11s", &cp->daddr.in6,
 			   ntohs(cp->dport), state);
 	else
-		seq_printf(seq, "%-3s %08X %04X %08X %04X %08X %04X %-11s",
-			   name, ntohl(cp->caddr.ip), ntohs(cp->cport),
-			   ntohl(cp->vaddr.ip), ntohs(cp->vport),
-			   ntohl(cp->daddr.ip), ntohs(cp->dport), state);
+		seq_printf(seq, "%08X %04X %-11s", ntohl(cp->daddr.ip),
+			   ntohs(cp->dport), state);
 }
 
 static unsigned int lvs_proc_conn_expires(const struct lvs_conn *cp)

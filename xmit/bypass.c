@@ -24,7 +24,7 @@ unsigned int lvs_xmit_bypass(struct sk_buff *skb, struct lvs_conn *cp,
 		dst_release(dst);
 		return NF_DROP;
 	}
-	lvs_xmit_send(skb, pkt->af, dst);
+	lvs_xmit_conn(skb, cp, pkt->af, dst);
 	/* the packet holds no reference; dst is freed after a grace period */
 	dst_release(dst);
 	return NF_STOLEN;

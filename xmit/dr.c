@@ -17,6 +17,6 @@ unsigned int lvs_xmit_dr(struct sk_buff *skb, struct lvs_conn *cp,
 	dd = lvs_dest_route(cp->dest, cp->lnet->net, true);
 	if (!dd || !lvs_xmit_prepare(skb, pkt->af, dst_mtu(dd->dst)))
 		return NF_DROP;
-	lvs_xmit_conn(skb, cp, dd->dst);
+	lvs_xmit_conn(skb, cp, pkt->af, dd->dst);
 	return NF_STOLEN;
 }

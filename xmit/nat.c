@@ -161,7 +161,7 @@ unsigned int lvs_xmit_nat(struct sk_buff *skb, struct lvs_conn *cp,
 	    !lvs_nat_writable(skb, pkt))
 		return NF_DROP;
 	lvs_nat_rewrite(skb, pkt, false, &cp->daddr, cp->dport);
-	lvs_xmit_conn(skb, cp, dd->dst);
+	lvs_xmit_conn(skb, cp, pkt->af, dd->dst);
 	return NF_STOLEN;
 }
 

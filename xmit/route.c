@@ -318,19 +318,14 @@ static void lvs_xmit_out(struct sk_buff *skb, u16 af, struct dst_entry *dst)
 	}
 }
 
-/* Send @skb along @dst out of conntrack: lvs keeps its own state. */
-void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst)
-{
-	lvs_untrack(skb);
-	lvs_xmit_out(skb, af, dst);
-}
-
 /*
- * Send @skb, a packet of @cp, along @dst: out of conntrack, or, for a
- * connection made with net.ipv4.vs.conntrack=1, with its entry kept
- * (nfct.c); that is one flag test per packet for the others.
+ * Send @skb, a packet of @cp, along @dst as a packet of family @af (a
+ * tunnel's outer family may not be @cp's): out of conntrack, as lvs keeps
+ * its own state, or, for a connection made with net.ipv4.vs.conntrack=1,
+ * with its entry kept (nfct.c); that is one flag test per packet for the
+ * others.
  */
-void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp,
+void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp, u16 af,
 		   struct dst_entry *dst)
 {
 	if (likely(!(cp->flags & LVS_CONN_F_NFCT))) {
@@ -339,5 +334,5 @@ void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp,
 		kfree_skb(skb);
 		return;
 	}
-	lvs_xmit_out(skb, cp->af, dst);
+	lvs_xmit_out(skb, af, dst);
 }
