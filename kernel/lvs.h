@@ -626,6 +626,19 @@ void lvs_proc_exit(struct lvs_net *lnet);
 /* hooks.c */
 int lvs_hooks_register(struct lvs_net *lnet);
 void lvs_hooks_unregister(struct lvs_net *lnet);
+void lvs_count(struct lvs_net *lnet, struct lvs_conn *cp, bool in,
+	       unsigned int bytes, bool new_conn);
+struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
+			      const struct lvs_packet *pkt,
+			      unsigned int *verdict);
+
+/* icmp.c: ICMP errors for connections; context: the hooks */
+unsigned int lvs_icmp_request(struct lvs_net *lnet, struct sk_buff *skb,
+			      const struct lvs_packet *pkt);
+unsigned int lvs_icmp_reply(struct lvs_net *lnet, struct sk_buff *skb,
+			    const struct lvs_packet *pkt);
+unsigned int lvs_icmp_nat_refuse(struct lvs_net *lnet, struct sk_buff *skb,
+				 const struct lvs_packet *pkt);
 
 /*
  * Take @skb out of connection tracking: lvs keeps the state of the
