@@ -11,6 +11,7 @@
  *   FORWARD, priority 100: NAT replies from real servers on their way to
  *     the client through the director; their source becomes the VIP again.
  *     Replies of cache-bypass flows only move their connection's state.
+ *   ICMP errors about the packets of connections, at both: icmp.c.
  *
  * The hooks are registered in a namespace only while it has services
  * (service.c), so a director without services pays nothing.
@@ -47,6 +48,7 @@ static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 	int l4off;
 
 	pkt->af = af;
+	pkt->protocol = 0;
 	if (af == AF_INET) {
 		const struct iphdr *iph = ip_hdr(skb);
 
@@ -70,6 +72,9 @@ static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 		pkt->daddr.in6 = ip6h->daddr;
 		l4off = off;
 	}
+	pkt->l4off = l4off;
+	pkt->len = skb->len;
+	/* ICMP errors go to icmp.c with their outer header read */
 	if (pkt->protocol != IPPROTO_TCP && pkt->protocol != IPPROTO_UDP &&
 	    pkt->protocol != IPPROTO_SCTP)
 		return false;
@@ -92,13 +97,11 @@ static bool lvs_parse(struct sk_buff *skb, u16 af, struct lvs_packet *pkt)
 		   !lvs_sctp_parse(skb, l4off, pkt)) {
 		return false;
 	}
-	pkt->l4off = l4off;
-	pkt->len = skb->len;
 	return true;
 }
 
-static void lvs_count(struct lvs_net *lnet, struct lvs_conn *cp, bool in,
-		      unsigned int bytes, bool new_conn)
+void lvs_count(struct lvs_net *lnet, struct lvs_conn *cp, bool in,
+	       unsigned int bytes, bool new_conn)
 {
 	struct lvs_dest *dest = cp->dest;
 
@@ -138,10 +141,13 @@ static struct lvs_conn *lvs_no_dest(struct lvs_net *lnet, struct sk_buff *skb,
 	return NULL;
 }
 
-/* A new connection for @pkt, or NULL when none can be made. */
-static struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
-				     const struct lvs_packet *pkt,
-				     unsigned int *verdict)
+/*
+ * A new connection for @pkt, or NULL when none can be made; @verdict says
+ * what becomes of the packet then.
+ */
+struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
+			      const struct lvs_packet *pkt,
+			      unsigned int *verdict)
 {
 	const struct lvs_conn_param param = {
 		.af = pkt->af, .protocol = pkt->protocol,
@@ -293,7 +299,7 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 	bool new_conn = false;
 
 	if (!lvs_parse(skb, af, &pkt))
-		return NF_ACCEPT;
+		return lvs_icmp_request(lnet, skb, &pkt);
 	cp = lvs_conn_in_lookup(lnet, &pkt);
 	if (cp && unlikely(lvs_conn_reused(lnet, cp, &pkt))) {
 		if (!lvs_conn_end_for(skb, cp))
@@ -329,10 +335,10 @@ static unsigned int lvs_reply(struct sk_buff *skb, u16 af,
 	struct lvs_conn *cp;
 
 	if (!lvs_parse(skb, af, &pkt))
-		return NF_ACCEPT;
+		return lvs_icmp_reply(lnet, skb, &pkt);
 	cp = lvs_conn_out_lookup(lnet, &pkt);
 	if (!cp)
-		return NF_ACCEPT;
+		return lvs_icmp_nat_refuse(lnet, skb, &pkt);
 	lvs_conn_packet(cp, LVS_DIR_OUT, &pkt);
 	lvs_count(lnet, cp, false, pkt.len, false);
 	/* a cache-bypass flow's replies pass untouched */

@@ -746,6 +746,19 @@ bool lvs_sctp_parse(const struct sk_buff *skb, unsigned int l4off,
 /* hooks.c */
 int lvs_hooks_register(struct lvs_net *lnet);
 void lvs_hooks_unregister(struct lvs_net *lnet);
+void lvs_count(struct lvs_net *lnet, struct lvs_conn *cp, bool in,
+	       unsigned int bytes, bool new_conn);
+struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
+			      const struct lvs_packet *pkt,
+			      unsigned int *verdict);
+
+/* icmp.c: ICMP errors for connections; context: the hooks */
+unsigned int lvs_icmp_request(struct lvs_net *lnet, struct sk_buff *skb,
+			      const struct lvs_packet *pkt);
+unsigned int lvs_icmp_reply(struct lvs_net *lnet, struct sk_buff *skb,
+			    const struct lvs_packet *pkt);
+unsigned int lvs_icmp_nat_refuse(struct lvs_net *lnet, struct sk_buff *skb,
+				 const struct lvs_packet *pkt);
 
 /*
  * A connection made while net.ipv4.vs.conntrack was 1: its packets keep
@@ -817,6 +830,7 @@ struct dst_entry *lvs_route_output(struct net *net, u16 af,
 int lvs_route_init(void);
 void lvs_route_exit(void);
 bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu);
+void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst);
 void lvs_xmit_conn(struct sk_buff *skb, const struct lvs_conn *cp, u16 af,
 		   struct dst_entry *dst);
 

@@ -318,6 +318,13 @@ static void lvs_xmit_out(struct sk_buff *skb, u16 af, struct dst_entry *dst)
 	}
 }
 
+/* Send @skb along @dst out of conntrack (ICMP errors lvs relays). */
+void lvs_xmit_send(struct sk_buff *skb, u16 af, struct dst_entry *dst)
+{
+	lvs_untrack(skb);
+	lvs_xmit_out(skb, af, dst);
+}
+
 /*
  * Send @skb, a packet of @cp, along @dst as a packet of family @af (a
  * tunnel's outer family may not be @cp's): out of conntrack, as lvs keeps
