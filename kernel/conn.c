@@ -8,9 +8,9 @@
  * "out", keyed by the real-server side (real server address and port,
  * client address and port), which NAT replies look up. Only NAT and
  * cache-bypass connections go into "out": with direct routing and tunnels
- * replies do not pass the director. Keys are hashed with jhash and the table's random
- * seed; the tables grow at 75% load and shrink at 30%, so the cost of a
- * lookup does not depend on how many connections there are.
+ * replies do not pass the director. Keys are hashed with jhash and the
+ * table's random seed; the tables grow at 75% load and shrink at 30%, so
+ * the cost of a lookup does not depend on how many connections there are.
  *
  * Lookups are lockless under RCU. A connection is created by the packet
  * path (lvs_conn_new(), softirq) and destroyed by its own timer. Expiry is
@@ -382,9 +382,8 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 						 lvs_conn_in_params);
 	if (other) {
 		kmem_cache_free(lvs_conn_cache, cp);
-		if (dest)
-			lvs_dest_put(dest);
-		return IS_ERR(other) ? NULL : other;
+		cp = IS_ERR(other) ? NULL : other;
+		goto put_dest;
 	}
 	/*
 	 * A reply key already taken means two clients look alike to the
@@ -404,7 +403,7 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 put_dest:
 	if (dest)
 		lvs_dest_put(dest);
-	return NULL;
+	return cp;
 }
 
 /*

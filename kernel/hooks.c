@@ -197,7 +197,7 @@ static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,
 	case LVS_CONN_F_BYPASS:
 		return lvs_xmit_bypass(skb, cp, pkt);
 	}
-	/* local delivery and bypass arrive with their own issue */
+	/* local delivery arrives with its own issue */
 	return NF_DROP;
 }
 
@@ -262,8 +262,8 @@ static bool lvs_conn_reused(struct lvs_net *lnet, const struct lvs_conn *cp,
 
 /*
  * How a client's packet of @cp counts for its state: the director sees
- * both directions of NAT connections; IPVS counts cache-bypass ones the
- * same way, though their replies pass it unseen.
+ * both directions of NAT and cache-bypass connections (it forwards the
+ * replies of the latter unchanged), only the client's side of others.
  */
 static enum lvs_dir lvs_conn_in_dir(const struct lvs_conn *cp)
 {

@@ -141,9 +141,11 @@ static const char *tcp_name(unsigned int state)
 	return lvs_proto_tcp.state_names[state];
 }
 
-static void tcp_run_test(struct kunit *test)
+/* Feed @c's packets to @next_state, checking the state after each. */
+static void tcp_walk(struct kunit *test, const struct tcp_run_case *c,
+		     unsigned int (*next_state)(unsigned int state,
+						enum lvs_dir dir, u8 event))
 {
-	const struct tcp_run_case *c = test->param_value;
 	unsigned int state = c->start;
 	unsigned int i;
 
@@ -153,7 +155,7 @@ static void tcp_run_test(struct kunit *test)
 
 		if (s->expect == LVS_TCP_S_NONE)
 			break;
-		next = lvs_proto_tcp.next_state(state, s->dir, s->flags);
+		next = next_state(state, s->dir, s->flags);
 		KUNIT_ASSERT_EQ_MSG(test, next, s->expect,
 				    "packet %u (dir %u flags %#x): %s -> %s, expected %s",
 				    i + 1, s->dir, s->flags, tcp_name(state),
@@ -161,6 +163,11 @@ static void tcp_run_test(struct kunit *test)
 		state = next;
 	}
 	KUNIT_EXPECT_GT(test, i, 0U);
+}
+
+static void tcp_run_test(struct kunit *test)
+{
+	tcp_walk(test, test->param_value, lvs_proto_tcp.next_state);
 }
 
 /* IPVS's secure_tcp table, where it differs and where it does not. */
@@ -220,25 +227,8 @@ KUNIT_ARRAY_PARAM(tcp_secure, tcp_secure_cases, tcp_run_desc);
 
 static void tcp_secure_test(struct kunit *test)
 {
-	const struct tcp_run_case *c = test->param_value;
-	unsigned int state = c->start;
-	unsigned int i;
-
 	KUNIT_ASSERT_NOT_NULL(test, lvs_proto_tcp.next_state_secure);
-	for (i = 0; i < ARRAY_SIZE(c->steps); i++) {
-		const struct tcp_step *s = &c->steps[i];
-		unsigned int next;
-
-		if (s->expect == LVS_TCP_S_NONE)
-			break;
-		next = lvs_proto_tcp.next_state_secure(state, s->dir, s->flags);
-		KUNIT_ASSERT_EQ_MSG(test, next, s->expect,
-				    "packet %u (dir %u flags %#x): %s -> %s, expected %s",
-				    i + 1, s->dir, s->flags, tcp_name(state),
-				    tcp_name(next), tcp_name(s->expect));
-		state = next;
-	}
-	KUNIT_EXPECT_GT(test, i, 0U);
+	tcp_walk(test, test->param_value, lvs_proto_tcp.next_state_secure);
 }
 
 /*
