@@ -231,8 +231,11 @@ static void lvs_proc_conn_common(struct seq_file *seq,
 		seq_printf(seq, "%-3s %08X %04X %08X %04X ",
 			   name, ntohl(cp->caddr.ip), ntohs(cp->cport),
 			   ntohl(cp->vaddr.ip), ntohs(cp->vport));
-	/* a tunnelled real server may be of the other family */
-	if (cp->dest->af == AF_INET6)
+	/*
+	 * a tunnelled real server may be of the other family; a cache-bypass
+	 * connection has none (its address prints as 0 of its own family)
+	 */
+	if ((cp->dest ? cp->dest->af : cp->af) == AF_INET6)
 		seq_printf(seq, "%pI6 %04X %-11s", &cp->daddr.in6,
 			   ntohs(cp->dport), state);
 	else
