@@ -47,6 +47,9 @@ struct lvs_conn_key {
 	u16 af;
 	u8 protocol;
 	bool template;
+	/* a persistence engine's template: what it read of the packet */
+	u8 pe_len;
+	const char *pe_data;
 };
 
 static u32 lvs_conn_key_hash(const struct lvs_conn_key *k, u32 seed)
@@ -59,6 +62,8 @@ static u32 lvs_conn_key_hash(const struct lvs_conn_key *k, u32 seed)
 	else
 		h = jhash_2words((__force u32)k->saddr->ip,
 				 (__force u32)k->daddr->ip, seed);
+	if (unlikely(k->pe_len))
+		h = jhash(k->pe_data, k->pe_len, h);
 	return jhash_3words(h, ports,
 			    (u32)k->template << 24 | k->af << 8 | k->protocol,
 			    seed);
@@ -71,17 +76,25 @@ static bool lvs_conn_key_equal(const struct lvs_conn_key *a,
 	       a->template == b->template &&
 	       a->sport == b->sport && a->dport == b->dport &&
 	       lvs_addr_equal(a->af, a->saddr, b->saddr) &&
-	       lvs_addr_equal(a->af, a->daddr, b->daddr);
+	       lvs_addr_equal(a->af, a->daddr, b->daddr) &&
+	       a->pe_len == b->pe_len &&
+	       (!a->pe_len || !memcmp(a->pe_data, b->pe_data, a->pe_len));
 }
 
 static void lvs_conn_in_key(const struct lvs_conn *cp, struct lvs_conn_key *k)
 {
+	bool template = cp->flags & LVS_CONN_F_TEMPLATE;
+
 	*k = (struct lvs_conn_key) {
 		.saddr = &cp->caddr, .daddr = &cp->vaddr,
 		.sport = cp->cport, .dport = cp->vport,
 		.af = cp->af, .protocol = cp->protocol,
-		.template = cp->flags & LVS_CONN_F_TEMPLATE,
+		.template = template,
 	};
+	if (template && cp->pe_data) {
+		k->pe_data = cp->pe_data->data;
+		k->pe_len = cp->pe_data->len;
+	}
 }
 
 /* Replies of a cache-bypass connection come from where it was addressed. */
@@ -188,10 +201,16 @@ unsigned long lvs_conn_timeout(const struct lvs_conn *cp, unsigned int state)
 	return READ_ONCE(cp->lnet->timeouts[lvs_proto_index(cp->protocol)][state]);
 }
 
+static void lvs_conn_free(struct lvs_conn *cp)
+{
+	if (cp->flags & LVS_CONN_F_TEMPLATE)
+		kfree(cp->pe_data);
+	kmem_cache_free(lvs_conn_cache, cp);
+}
+
 static void lvs_conn_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(lvs_conn_cache,
-			container_of(head, struct lvs_conn, rcu));
+	lvs_conn_free(container_of(head, struct lvs_conn, rcu));
 }
 
 /* Stop counting @cp in its dest and let go of the dest. */
@@ -250,7 +269,8 @@ void lvs_conn_retire(struct lvs_conn *cp)
 static void lvs_conn_destroy(struct lvs_conn *cp)
 {
 	struct lvs_net *lnet = cp->lnet;
-	struct lvs_conn *ct = cp->control;
+	struct lvs_conn *ct = cp->flags & LVS_CONN_F_TEMPLATE ? NULL :
+			      cp->control;
 
 	lvs_conn_unhash_in(cp);
 	/* an invalidated template goes with its last connection */
@@ -311,11 +331,28 @@ static void lvs_conn_bind(struct lvs_conn *cp)
 	}
 }
 
+/* Template @cp keeps a copy of what @p's persistence engine read. */
+static bool lvs_conn_keep_pe_data(struct lvs_conn *cp,
+				  const struct lvs_conn_param *p)
+{
+	struct lvs_pe_data *pd;
+
+	pd = kmalloc(struct_size(pd, data, p->pe_len), GFP_ATOMIC);
+	if (!pd)
+		return false;
+	pd->pe = p->pe;
+	pd->len = p->pe_len;
+	memcpy(pd->data, p->pe_data, p->pe_len);
+	cp->pe_data = pd;
+	return true;
+}
+
 /*
  * lvs_conn_new - make a connection, or a persistence template, to @dest
  * @lnet: the namespace
  * @p: what the connection is keyed by (a template: masked client address,
- *	client port 0, the service's address or firewall mark and port)
+ *	client port 0, the service's address or firewall mark and port, and
+ *	what the service's persistence engine read, which it copies)
  * @dest: the real server; NULL for a cache-bypass connection, whose
  *	packets go on to the address they were sent to
  * @dport: the real server's port (0 for a template of any port)
@@ -365,8 +402,11 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	cp->dest = dest;
 	spin_lock_init(&cp->lock);
 	timer_setup(&cp->timer, lvs_conn_timer, 0);
-	if (flags & LVS_CONN_F_TEMPLATE)
+	if (flags & LVS_CONN_F_TEMPLATE) {
 		cp->timeout = (unsigned long)READ_ONCE(dest->svc->timeout) * HZ;
+		if (p->pe && !lvs_conn_keep_pe_data(cp, p))
+			goto free_conn;
+	}
 	cp->expires = jiffies + lvs_conn_timeout(cp, cp->state);
 	if (flags & LVS_CONN_F_ONE_PACKET) {
 		/* in no table, no timer: lvs_conn_one_packet_done() frees it */
@@ -381,7 +421,7 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 						 &cp->in_node,
 						 lvs_conn_in_params);
 	if (other) {
-		kmem_cache_free(lvs_conn_cache, cp);
+		lvs_conn_free(cp);
 		cp = IS_ERR(other) ? NULL : other;
 		goto put_dest;
 	}
@@ -400,6 +440,9 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	mod_timer(&cp->timer, cp->expires);
 	return cp;
 
+free_conn:
+	kmem_cache_free(lvs_conn_cache, cp);
+	cp = NULL;
 put_dest:
 	if (dest)
 		lvs_dest_put(dest);
@@ -423,6 +466,7 @@ struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
 		.saddr = p->caddr, .daddr = p->vaddr,
 		.sport = p->cport, .dport = p->vport,
 		.af = p->af, .protocol = p->protocol, .template = true,
+		.pe_data = p->pe_data, .pe_len = p->pe_len,
 	};
 	struct lvs_conn *ct;
 

@@ -171,7 +171,7 @@ struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 	if (lvs_drop_new_conn(lnet))
 		return NULL;
 	if (READ_ONCE(svc->flags) & LVS_SVC_F_PERSISTENT) {
-		cp = lvs_persist_schedule(lnet, svc, pkt, &no_dest);
+		cp = lvs_persist_schedule(lnet, svc, skb, pkt, &no_dest);
 		return no_dest ? lvs_no_dest(lnet, skb, svc, &param) : cp;
 	}
 	sched = rcu_dereference(svc->sched);
@@ -331,20 +331,30 @@ static unsigned int lvs_reply(struct sk_buff *skb, u16 af,
 			      const struct nf_hook_state *state)
 {
 	struct lvs_net *lnet = lvs_net(state->net);
+	bool new_conn = false;
+	unsigned int verdict;
 	struct lvs_packet pkt;
 	struct lvs_conn *cp;
 
 	if (!lvs_parse(skb, af, &pkt))
 		return lvs_icmp_reply(lnet, skb, &pkt);
 	cp = lvs_conn_out_lookup(lnet, &pkt);
-	if (!cp)
-		return lvs_icmp_nat_refuse(lnet, skb, &pkt);
+	if (!cp) {
+		/* a real server's own request, with a persistence engine */
+		cp = lvs_persist_conn_out(lnet, skb, &pkt);
+		if (!cp)
+			return lvs_icmp_nat_refuse(lnet, skb, &pkt);
+		new_conn = true;
+	}
 	lvs_conn_packet(cp, LVS_DIR_OUT, &pkt);
-	lvs_count(lnet, cp, false, pkt.len, false);
+	lvs_count(lnet, cp, false, pkt.len, new_conn);
 	/* a cache-bypass flow's replies pass untouched */
 	if ((cp->flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_MASQ)
 		return NF_ACCEPT;
-	return lvs_nat_reply(skb, cp, &pkt);
+	verdict = lvs_nat_reply(skb, cp, &pkt);
+	if (cp->flags & LVS_CONN_F_ONE_PACKET)
+		lvs_conn_one_packet_done(cp);
+	return verdict;
 }
 
 static unsigned int lvs_request4(void *priv, struct sk_buff *skb,

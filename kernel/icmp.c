@@ -522,30 +522,6 @@ unsigned int lvs_icmp_reply(struct lvs_net *lnet, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-/* Is @addr:@port a NAT real server of a @protocol service? Context: RCU. */
-static bool lvs_icmp_nat_server(struct lvs_net *lnet, const struct lvs_packet *pkt)
-{
-	struct lvs_service *svc;
-	struct lvs_dest *dest;
-	unsigned int i;
-
-	for (i = 0; i < LVS_SVC_BUCKETS; i++) {
-		hlist_for_each_entry_rcu(svc, &lnet->svc_table[i], node) {
-			if (svc->af != pkt->af ||
-			    (!svc->fwmark && svc->protocol != pkt->protocol))
-				continue;
-			list_for_each_entry_rcu(dest, &svc->dests, list) {
-				if (dest->port == pkt->sport &&
-				    READ_ONCE(dest->fwd) == LVS_CONN_F_MASQ &&
-				    lvs_addr_equal(pkt->af, &dest->addr,
-						   &pkt->saddr))
-					return true;
-			}
-		}
-	}
-	return false;
-}
-
 /**
  * lvs_icmp_nat_refuse - a forwarded packet matched no connection
  * @lnet: the namespace's lvs state
@@ -564,7 +540,7 @@ unsigned int lvs_icmp_nat_refuse(struct lvs_net *lnet, struct sk_buff *skb,
 {
 	if (!READ_ONCE(lnet->sysctl.nat_icmp_send) ||
 	    (pkt->protocol == IPPROTO_TCP && pkt->tcp_flags & TCPHDR_RST) ||
-	    !lvs_icmp_nat_server(lnet, pkt))
+	    !lvs_service_nat_dest(lnet, pkt, false))
 		return NF_ACCEPT;
 	if (pkt->af == AF_INET)
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);

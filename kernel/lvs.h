@@ -268,6 +268,8 @@ struct lvs_service;
 struct lvs_dest;
 struct lvs_conn;
 struct lvs_packet;
+struct lvs_pe;
+struct lvs_pe_data;
 
 /* Real server flags (struct lvs_dest.flags, bit numbers). */
 enum {
@@ -388,6 +390,8 @@ struct lvs_service {
 	__be32 netmask;			/* config */
 	struct list_head dests;		/* RCU; writers hold config_mutex */
 	unsigned int num_dests;		/* config */
+	/* config: --pe, NULL for none; engines are static, read it once */
+	const struct lvs_pe *pe;
 	/* config; NULL while the scheduler is being changed */
 	const struct lvs_scheduler __rcu *sched;
 	struct lvs_sched_state __rcu *sched_state;
@@ -454,11 +458,16 @@ struct lvs_conn {
 	 * Persistence (LVS_CONN_F_TEMPLATE): a template's @timeout (jiffies)
 	 * and @n_control, the connections it controls, -1 once it is being
 	 * destroyed; a controlled connection's @control, which cannot be
-	 * destroyed before the connection lets go of it.
+	 * destroyed before the connection lets go of it. A template of a
+	 * persistence engine owns its @pe_data, part of its key, freed with
+	 * it; a template is controlled by nothing, so the two share a word.
 	 */
 	unsigned long timeout;
 	atomic_t n_control;
-	struct lvs_conn *control;
+	union {
+		struct lvs_conn *control;	/* not a template */
+		struct lvs_pe_data *pe_data;	/* a template; or NULL */
+	};
 	struct lvs_net *lnet;
 	struct rcu_head rcu;
 };
@@ -545,6 +554,9 @@ struct lvs_defense {
  * @svc_table: services, hashed by lvs_svc_hash(); RCU, writers hold
  *	@config_mutex
  * @num_services: how many; the hooks are registered while it is nonzero
+ * @num_pe_services: how many have a persistence engine: while there are
+ *	any, a NAT real server's datagram that matches no connection may
+ *	open one (lvs_persist_conn_out())
  * @dest_trash: removed real servers that connections still use;
  *	@trash_lock protects it (connections expire in softirq)
  */
@@ -553,6 +565,7 @@ struct lvs_net {
 	struct mutex config_mutex;	/* see above */
 	struct hlist_head *svc_table;
 	unsigned int num_services;
+	unsigned int num_pe_services;	/* config_mutex; READ_ONCE */
 	struct list_head dest_trash;
 	spinlock_t trash_lock;		/* see above */
 	u32 svc_hash_seed;
@@ -594,6 +607,7 @@ struct lvs_service_cfg {
 	u16 protocol;
 	u32 fwmark;
 	char sched_name[LVS_SCHED_NAME_MAXLEN];
+	const struct lvs_pe *pe;
 	u32 flags;
 	unsigned int timeout;
 	__be32 netmask;
@@ -622,6 +636,9 @@ struct lvs_service *lvs_service_lookup(struct lvs_net *lnet, u16 af,
 				       __be16 port, u32 mark);
 struct lvs_service *lvs_service_find(struct lvs_net *lnet,
 				     const struct lvs_service_cfg *cfg);
+struct lvs_dest *lvs_service_nat_dest(struct lvs_net *lnet,
+				      const struct lvs_packet *pkt,
+				      bool with_pe);
 int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg);
 int lvs_service_edit(struct lvs_service *svc,
 		     const struct lvs_service_cfg *cfg);
@@ -661,6 +678,10 @@ struct lvs_conn_param {
 	const union nf_inet_addr *vaddr;
 	__be16 cport;
 	__be16 vport;
+	/* a template of a persistence engine: what it read of the packet */
+	const struct lvs_pe *pe;
+	const char *pe_data;
+	u8 pe_len;
 };
 
 struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
@@ -693,6 +714,37 @@ enum {
 	LVS_CTPL_S_ASSURED,
 };
 
+/*
+ * A persistence engine (ipvsadm --pe NAME; pe_sip.c): a persistent
+ * service's templates are keyed by what it reads of the datagram that
+ * opens a flow as well as by the client, so that, for SIP, every flow of
+ * one call goes to one real server. It also lets a NAT real server open a
+ * flow to a client (lvs_persist_conn_out()).
+ *
+ * @read: the bytes of @skb (linear when it returns) that key @pkt's
+ *	template, at most LVS_PE_DATA_MAX; 0 when the packet has none, and
+ *	is dropped, as IPVS does. Context: softirq.
+ */
+#define LVS_PE_DATA_MAX	255
+
+struct lvs_pe {
+	const char *name;
+	unsigned int (*read)(struct sk_buff *skb, const struct lvs_packet *pkt,
+			     const char **data);
+};
+
+/* A template's copy of what its engine read (struct lvs_conn.pe_data). */
+struct lvs_pe_data {
+	const struct lvs_pe *pe;
+	u8 len;
+	char data[];
+};
+
+extern const struct lvs_pe lvs_pe_sip;
+const struct lvs_pe *lvs_pe_find(const char *name);
+unsigned int lvs_pe_sip_callid(const char *msg, unsigned int len,
+			       unsigned int *off);
+
 /* A persistence template's key (persist.c); @param points into it. */
 struct lvs_persist_key {
 	union nf_inet_addr snet;	/* the client's masked address */
@@ -704,8 +756,12 @@ void lvs_persist_key(const struct lvs_service *svc,
 		     const struct lvs_packet *pkt, struct lvs_persist_key *key);
 struct lvs_conn *lvs_persist_schedule(struct lvs_net *lnet,
 				      struct lvs_service *svc,
+				      struct sk_buff *skb,
 				      const struct lvs_packet *pkt,
 				      bool *no_dest);
+struct lvs_conn *lvs_persist_conn_out(struct lvs_net *lnet,
+				      struct sk_buff *skb,
+				      const struct lvs_packet *pkt);
 void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 		     const struct lvs_packet *pkt);
 int lvs_conn_cache_init(void);

@@ -54,8 +54,9 @@ const struct nla_policy lvs_nl_svc_policy[LVS_SVC_ATTR_MAX + 1] = {
 	[LVS_SVC_ATTR_TIMEOUT]		= { .type = NLA_U32 },
 	[LVS_SVC_ATTR_NETMASK]		= { .type = NLA_U32 },
 	[LVS_SVC_ATTR_STATS]		= { .type = NLA_NESTED },
+	/* IPVS takes a 16-character name here, then finds no such engine */
 	[LVS_SVC_ATTR_PE_NAME]		= { .type = NLA_NUL_STRING,
-					    .len = LVS_PE_NAME_MAXLEN - 1 },
+					    .len = LVS_PE_NAME_MAXLEN },
 	[LVS_SVC_ATTR_STATS64]		= { .type = NLA_NESTED },
 };
 EXPORT_SYMBOL_GPL(lvs_nl_svc_policy);
@@ -245,12 +246,17 @@ static int lvs_nl_parse_service(struct lvs_service_cfg *cfg,
 	}
 	cfg->flags = ((old_flags & ~flags.mask) | (flags.flags & flags.mask)) &
 		     LVS_SVC_F_SETTABLE;
-	/* IPVS's answer for a persistence engine it has no module for */
+	/* none named (or ""): none, also for an edit, as in IPVS */
+	cfg->pe = NULL;
 	if (tb[LVS_SVC_ATTR_PE_NAME] &&
 	    *(char *)nla_data(tb[LVS_SVC_ATTR_PE_NAME])) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_PE_NAME],
-				    "lvs has no persistence engines yet (sip)");
-		return -ENOENT;
+		cfg->pe = lvs_pe_find(nla_data(tb[LVS_SVC_ATTR_PE_NAME]));
+		/* IPVS's answer for a persistence engine it has no module for */
+		if (!cfg->pe) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[LVS_SVC_ATTR_PE_NAME],
+					    "unknown persistence engine (lvs has sip)");
+			return -ENOENT;
+		}
 	}
 	cfg->timeout = nla_get_u32(tb[LVS_SVC_ATTR_TIMEOUT]);
 	/* an IPv4 mask in network order; an IPv6 prefix length as is */
@@ -725,6 +731,8 @@ static int lvs_nl_fill_service(struct sk_buff *skb,
 	    nla_put(skb, LVS_SVC_ATTR_FLAGS, sizeof(flags), &flags) ||
 	    nla_put_u32(skb, LVS_SVC_ATTR_TIMEOUT, READ_ONCE(svc->timeout)) ||
 	    nla_put_be32(skb, LVS_SVC_ATTR_NETMASK, READ_ONCE(svc->netmask)) ||
+	    (svc->pe &&
+	     nla_put_string(skb, LVS_SVC_ATTR_PE_NAME, svc->pe->name)) ||
 	    lvs_nl_put_stats(skb, LVS_SVC_ATTR_STATS, &svc->stats) ||
 	    lvs_nl_put_stats(skb, LVS_SVC_ATTR_STATS64, &svc->stats))
 		goto cancel;

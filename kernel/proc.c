@@ -252,12 +252,19 @@ static unsigned int lvs_proc_conn_expires(const struct lvs_conn *cp)
 
 static int lvs_proc_conn_show(struct seq_file *seq, void *v)
 {
+	const struct lvs_conn *cp = v;
+
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq, "Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n");
 		return 0;
 	}
-	lvs_proc_conn_common(seq, v);
-	seq_printf(seq, " %7u\n", lvs_proc_conn_expires(v));
+	lvs_proc_conn_common(seq, cp);
+	seq_printf(seq, " %7u", lvs_proc_conn_expires(cp));
+	/* a Call-ID is made of SIP word characters: no blanks, no controls */
+	if ((cp->flags & LVS_CONN_F_TEMPLATE) && cp->pe_data)
+		seq_printf(seq, " %s %.*s", cp->pe_data->pe->name,
+			   cp->pe_data->len, cp->pe_data->data);
+	seq_putc(seq, '\n');
 	return 0;
 }
 

@@ -85,6 +85,45 @@ struct lvs_service *lvs_service_lookup(struct lvs_net *lnet, u16 af,
 	return svc;
 }
 
+/**
+ * lvs_service_nat_dest - the NAT real server a packet comes from
+ * @lnet: the namespace
+ * @pkt: a packet forwarded from the real servers' side
+ * @with_pe: only of a service with a persistence engine
+ *
+ * The first NAT real server, of a service of @pkt's family and protocol
+ * or of a firewall mark, whose address and port @pkt comes from. The
+ * search walks every service and real server (IPVS keeps a hash of real
+ * servers for it); it serves nat_icmp_send and persistence engines only.
+ *
+ * Return: the real server, or NULL. Context: RCU.
+ */
+struct lvs_dest *lvs_service_nat_dest(struct lvs_net *lnet,
+				      const struct lvs_packet *pkt,
+				      bool with_pe)
+{
+	struct lvs_service *svc;
+	struct lvs_dest *dest;
+	unsigned int i;
+
+	for (i = 0; i < LVS_SVC_BUCKETS; i++) {
+		hlist_for_each_entry_rcu(svc, &lnet->svc_table[i], node) {
+			if (svc->af != pkt->af ||
+			    (!svc->fwmark && svc->protocol != pkt->protocol) ||
+			    (with_pe && !READ_ONCE(svc->pe)))
+				continue;
+			list_for_each_entry_rcu(dest, &svc->dests, list) {
+				if (dest->port == pkt->sport &&
+				    READ_ONCE(dest->fwd) == LVS_CONN_F_MASQ &&
+				    lvs_addr_equal(pkt->af, &dest->addr,
+						   &pkt->saddr))
+					return dest;
+			}
+		}
+	}
+	return NULL;
+}
+
 /* The service @cfg names exactly. Context: the config mutex. */
 struct lvs_service *lvs_service_find(struct lvs_net *lnet,
 				     const struct lvs_service_cfg *cfg)
@@ -386,9 +425,19 @@ static const char *lvs_sched_name(const struct lvs_service_cfg *cfg)
 	return cfg->sched_name[0] ? cfg->sched_name : "wlc";
 }
 
+/*
+ * Take @cfg's settings. Counts the services with a persistence engine
+ * (struct lvs_net.num_pe_services) while @svc is in the table.
+ */
 static void lvs_service_apply(struct lvs_service *svc,
 			      const struct lvs_service_cfg *cfg)
 {
+	struct lvs_net *lnet = svc->lnet;
+
+	if (!svc->pe != !cfg->pe && !hlist_unhashed(&svc->node))
+		WRITE_ONCE(lnet->num_pe_services,
+			   lnet->num_pe_services + (cfg->pe ? 1 : -1));
+	WRITE_ONCE(svc->pe, cfg->pe);
 	WRITE_ONCE(svc->flags, cfg->flags | LVS_SVC_F_HASHED);
 	WRITE_ONCE(svc->timeout, cfg->timeout);
 	WRITE_ONCE(svc->netmask, cfg->netmask);
@@ -445,6 +494,8 @@ int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg)
 	h = lvs_svc_hash(lnet, svc->af, svc->protocol, &svc->addr, svc->port,
 			 svc->fwmark);
 	hlist_add_head_rcu(&svc->node, &lnet->svc_table[h]);
+	if (svc->pe)
+		WRITE_ONCE(lnet->num_pe_services, lnet->num_pe_services + 1);
 	return 0;
 
 err_unbind:
@@ -500,6 +551,8 @@ void lvs_service_del(struct lvs_service *svc)
 
 	lockdep_assert_held(&lnet->config_mutex);
 	hlist_del_rcu(&svc->node);
+	if (svc->pe)
+		WRITE_ONCE(lnet->num_pe_services, lnet->num_pe_services - 1);
 	if (!--lnet->num_services)
 		lvs_hooks_unregister(lnet);
 	lvs_service_unbind_sched(svc);

@@ -464,6 +464,16 @@ def cases(g):
     case("sched-unknown", SET_SERVICE, svc(
         s1() + full(sched="nosuchsched")), "ENOENT")
 
+    # persistence engine names: only sip exists
+    case("pe-unknown", SET_SERVICE, svc(
+        s1() + full() + [string(SVC_PE_NAME, "nosuchpe")]), "ENOENT")
+    case("pe-name-16", SET_SERVICE, svc(
+        s1() + full() + [string(SVC_PE_NAME, "x" * 16)]), "ENOENT")
+    case("pe-name-17", NEW_SERVICE, svc(
+        s1() + full() + [string(SVC_PE_NAME, "x" * 17)]), "EINVAL")
+    case("pe-name-no-nul", SET_SERVICE, svc(
+        s1() + full() + [nla(SVC_PE_NAME, b"sip")]), "EINVAL")
+
     # values out of range
     case("svc-v6-netmask-0", NEW_SERVICE, new_svc6(0), "EINVAL")
     case("svc-v6-netmask-129", NEW_SERVICE, new_svc6(129), "EINVAL")
