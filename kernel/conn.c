@@ -32,11 +32,15 @@
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "lvs.h"
 #include "nfct.h"
 
 static struct kmem_cache *lvs_conn_cache __read_mostly;
+
+/* entries a walk of the table looks at between chances for others to run */
+#define LVS_CONN_WALK_BATCH	256
 
 /* What identifies a connection from one side. */
 struct lvs_conn_key {
@@ -616,6 +620,62 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 		lvs_conn_assure_template(cp, dir, state);
 }
 
+/*
+ * expire_nodest_conn: the connections and templates of real servers that
+ * were removed end now, whether or not a packet comes, as IPVS has done
+ * since Linux 5.9 (the packet path ends those it meets first; hooks.c).
+ * A template goes with its last connection. Context: process, the
+ * namespace's work; the walk holds the RCU read lock, dropped now and
+ * then to let others run, and ends entries with bottom halves disabled,
+ * as the packet path does.
+ */
+static void lvs_conn_nodest_work(struct work_struct *work)
+{
+	struct lvs_net *lnet = container_of(to_delayed_work(work),
+					    struct lvs_net, nodest_work);
+	struct rhashtable_iter iter;
+	const struct lvs_dest *dest;
+	struct lvs_conn *cp;
+	unsigned int n = 0;
+
+	rhashtable_walk_enter(&lnet->conn_in, &iter);
+	rhashtable_walk_start(&iter);
+	while ((cp = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(cp))
+			continue;
+		dest = cp->dest;
+		if (dest && !test_bit(LVS_DEST_AVAILABLE, &dest->flags)) {
+			local_bh_disable();
+			if (cp->flags & LVS_CONN_F_TEMPLATE)
+				lvs_conn_template_invalidate(cp);
+			else
+				lvs_conn_retire(cp);
+			local_bh_enable();
+		}
+		if (++n % LVS_CONN_WALK_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
+/**
+ * lvs_conn_expire_nodest - a real server was removed
+ * @lnet: its namespace
+ *
+ * With expire_nodest_conn, end its connections soon (from a work item,
+ * a jiffy later, so that one walk serves a batch of removals).
+ * Context: process, the config mutex.
+ */
+void lvs_conn_expire_nodest(struct lvs_net *lnet)
+{
+	if (READ_ONCE(lnet->sysctl.expire_nodest_conn))
+		queue_delayed_work(system_long_wq, &lnet->nodest_work, 1);
+}
+
 int lvs_conn_table_init(struct lvs_net *lnet)
 {
 	static const struct lvs_proto *const protos[LVS_PROTO_COUNT] = {
@@ -630,6 +690,7 @@ int lvs_conn_table_init(struct lvs_net *lnet)
 		for (i = 0; i < protos[p]->n_states; i++)
 			lnet->timeouts[p][i] = protos[p]->timeouts[i] * HZ;
 	atomic_set(&lnet->conn_count, 0);
+	INIT_DELAYED_WORK(&lnet->nodest_work, lvs_conn_nodest_work);
 	err = rhashtable_init(&lnet->conn_in, &lvs_conn_in_params);
 	if (err)
 		return err;
@@ -685,6 +746,8 @@ static int lvs_conn_flush_pass(struct lvs_net *lnet)
  */
 void lvs_conn_table_exit(struct lvs_net *lnet)
 {
+	/* the services are gone: nothing queues it again */
+	cancel_delayed_work_sync(&lnet->nodest_work);
 	while (lvs_conn_flush_pass(lnet) || atomic_read(&lnet->conn_count))
 		schedule_timeout_uninterruptible(1);
 	rhashtable_destroy(&lnet->conn_out);

@@ -574,6 +574,8 @@ struct lvs_net {
 	struct rhashtable conn_in;
 	struct rhashtable conn_out;
 	atomic_t conn_count;
+	/* expire_nodest_conn's flush of removed real servers (conn.c) */
+	struct delayed_work nodest_work;
 	struct lvs_sysctl sysctl;
 	/* the rate estimator (estimator.c) */
 	struct mutex est_mutex;
@@ -695,6 +697,7 @@ void lvs_conn_template_invalidate(struct lvs_conn *ct);
 void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct);
 void lvs_conn_one_packet_done(struct lvs_conn *cp);
 void lvs_conn_retire(struct lvs_conn *cp);
+void lvs_conn_expire_nodest(struct lvs_net *lnet);
 unsigned long lvs_conn_timeout(const struct lvs_conn *cp, unsigned int state);
 
 /* The flags of a new connection of @svc: one-packet (--ops) for UDP. */

@@ -345,9 +345,10 @@ int lvs_dest_edit(struct lvs_dest *dest, const struct lvs_dest_cfg *cfg)
 
 /*
  * Take @dest out of its service. Its connections stay in the table, but
- * their packets are dropped or, with expire_nodest_conn, end them (see
- * hooks.c), as in IPVS; NAT replies still pass. If there are any, the dest
- * waits in the trash until they are gone. Context: the config mutex.
+ * their packets are dropped (NAT replies still pass); with
+ * expire_nodest_conn they end, soon or at their next packet (conn.c,
+ * hooks.c), as in IPVS. If there are any, the dest waits in the trash
+ * until they are gone. Context: the config mutex.
  */
 void lvs_dest_del(struct lvs_dest *dest)
 {
@@ -374,6 +375,7 @@ void lvs_dest_del(struct lvs_dest *dest)
 	list_add(&dest->trash_list, &lnet->dest_trash);
 	spin_unlock_bh(&lnet->trash_lock);
 	lvs_dest_put(dest);
+	lvs_conn_expire_nodest(lnet);
 }
 
 /* Bind @svc to @sched, taking over the caller's module reference. */

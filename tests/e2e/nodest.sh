@@ -9,6 +9,9 @@
 #   1            removed: the connection ends at its next packet, which the
 #                director's own stack answers with a reset; its entry
 #                goes; new connections go to the others;
+#   1            removed while idle: its entry goes by itself within a
+#                moment, no packet needed (IPVS flushes a removed real
+#                server's connections from a work queue since 5.9);
 #   1            weight set to 0: the connection goes on (only a new SYN
 #                on its ports would end it).
 #
@@ -72,6 +75,20 @@ wait_for 10 no_held_entry ||
 round tcp 4 "after removing $gone" 2
 expect_shared_without "$gone"
 log "expire_nodest_conn=1: $gone removed, connection ended, entry gone"
+lb -a -t "$svc" -r "$(rip 4 "$gone")" -m || fail "ipvsadm -a $gone"
+
+# -- 1: removed while idle, the entry goes without a packet
+hold tcp 4
+held_port=$((sport - 1))
+gone=$held_by
+lb -d -t "$svc" -r "$(rip 4 "$gone")" || fail "ipvsadm -d $gone"
+wait_for 5 no_held_entry ||
+	fail "expire_nodest_conn=1: an idle connection's entry stays: $(held_entry)"
+echo "nodest 1 removed idle: entry gone" >>"$served"
+got=$(after)
+echo "nodest 1 removed idle, then a packet: $got" >>"$served"
+expect_eq "$got" - "expire_nodest_conn=1: answer after the entry was flushed"
+log "expire_nodest_conn=1: $gone removed, idle entry flushed"
 lb -a -t "$svc" -r "$(rip 4 "$gone")" -m || fail "ipvsadm -a $gone"
 
 # -- 1, weight 0: an established connection goes on
