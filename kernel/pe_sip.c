@@ -11,12 +11,14 @@
  *     or CR (RFC 3261 allows CRLF only, RFC 2543 all three), and one that
  *     starts with a space or tab continues the line before it;
  *   - the header is "Call-ID" or its compact form "i", in any case, then
- *     optional spaces and tabs, a colon, and optional white space that may
- *     fold onto the next line;
+ *     optional white space, a colon, and optional white space; white
+ *     space may fold onto the next line;
  *   - its value is a word, or word@word (RFC 3261 25.1, "callid");
- *   - a Call-ID header with no such value is passed over; the first one
- *     with a value decides: the value must end the line and be at most
- *     LVS_PE_DATA_MAX bytes, else the datagram has no usable Call-ID;
+ *   - the first line that starts as the header does ("Call-ID", or "i"
+ *     and no letter) decides, unless its value is not a word (then the
+ *     next one does): without a colon or a value on its line, or with a
+ *     value that does not end the line or is over LVS_PE_DATA_MAX bytes,
+ *     the datagram has no usable Call-ID;
  *   - the whole datagram is searched, as IPVS does, the body included.
  * A datagram with no usable Call-ID opens no flow (it is dropped), as in
  * IPVS; so is any packet that is not UDP.
@@ -92,26 +94,30 @@ static unsigned int lvs_sip_word(const char *p, const char *end)
 	return p - start;
 }
 
-/* Past "Call-ID" or "i" and the colon at line start @p; NULL if not. */
+/*
+ * The line at @p, if it starts as a Call-ID header does ("Call-ID", or
+ * "i" then anything but a letter, in any case): where its value starts;
+ * @end if the header has no colon or nothing after it on its line (IPVS
+ * looks no further then). NULL for another line.
+ */
 static const char *lvs_sip_callid_header(const char *p, const char *end)
 {
-	static const char * const names[] = { "Call-ID", "i" };
-	unsigned int i, n;
+	static const char full[] = "Call-ID";
 
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		n = strlen(names[i]);
-		if (end - p > n && !strncasecmp(p, names[i], n) &&
-		    (p[n] == ':' || lvs_sip_blank(p[n])))
-			break;
-	}
-	if (i == ARRAY_SIZE(names))
-		return NULL;
-	p += n;
-	while (p < end && lvs_sip_blank(*p))
+	if (end - p >= sizeof(full) - 1 &&
+	    !strncasecmp(p, full, sizeof(full) - 1))
+		p += sizeof(full) - 1;
+	else if (end - p >= 2 && tolower(*p) == 'i' && !isalpha(p[1]))
 		p++;
-	if (p == end || *p != ':')
+	else
 		return NULL;
-	return lvs_sip_skip_lws(p + 1, end);
+	p = lvs_sip_skip_lws(p, end);
+	if (p == end || *p != ':')
+		return end;
+	p = lvs_sip_skip_lws(p + 1, end);
+	if (p == end || lvs_sip_eol(*p))
+		return end;
+	return p;
 }
 
 /**
@@ -134,6 +140,8 @@ unsigned int lvs_pe_sip_callid(const char *msg, unsigned int len,
 		v = lvs_sip_callid_header(line, end);
 		if (!v)
 			continue;
+		if (v == end)
+			return 0;
 		n = lvs_sip_word(v, end);
 		if (n && v + n < end && v[n] == '@') {
 			domain = lvs_sip_word(v + n + 1, end);

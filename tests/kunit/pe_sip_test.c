@@ -4,9 +4,10 @@
  * of a SIP message, as IPVS reads it: full and compact header names in
  * any case, white space and folding around the colon, CRLF, LF or CR line
  * ends, word@word values, and the messages that have no usable Call-ID
- * (none, on the request line, not ending its line, too long), which IPVS
- * drops. Then random messages: whatever is found lies inside the message and
- * is a Call-ID a second search finds the same.
+ * (none, on the request line, a first header without colon or value, a
+ * value not ending its line, too long), which IPVS drops. Then random
+ * messages: whatever is found lies inside the message and is a Call-ID a
+ * second search finds the same.
  */
 #include <kunit/test.h>
 #include <linux/prandom.h>
@@ -38,7 +39,9 @@ static const struct sip_case sip_cases[] = {
 	  "a.b-c_d!%*+`'~()<>:\\\"/[]?{}@h.o-s_t" },
 	{ "Call-Info is another header", REQ "Call-Info: <http://x/y>\r\nCall-ID: after-info\r\n",
 	  "after-info" },
-	{ "empty value: the next one", REQ "Call-ID: \r\nCall-ID: second\r\n", "second" },
+	{ "folded before the colon", REQ "Call-ID\r\n\t: folded-name\r\n", "folded-name" },
+	{ "not a word: the next one", REQ "Call-ID: ;x\r\nCall-ID: second\r\n", "second" },
+	{ "letter after i: another header", REQ "ix: 1\r\ni: after-ix\r\n", "after-ix" },
 	{ "no domain after @: the next one", REQ "i: lone@\r\ni: next\r\n", "next" },
 	{ "in the body", REQ "Content-Length: 14\r\n\r\nCall-ID: body\r\n", "body" },
 	{ "first of two", REQ "Call-ID: one\r\nCall-ID: two\r\n", "one" },
@@ -49,8 +52,14 @@ static const struct sip_case sip_cases[] = {
 	{ "other character after", REQ "Call-ID: abc;tag=1\r\n", NULL },
 	{ "no line end", REQ "Call-ID: unterminated", NULL },
 	{ "no colon", REQ "Call-ID abc\r\n", NULL },
+	{ "no colon, then a good one", REQ "Call-ID abc\r\nCall-ID: good\r\n", NULL },
+	{ "empty value, then a good one", REQ "Call-ID: \r\nCall-ID: good\r\n", NULL },
+	{ "empty value at the end", REQ "Call-ID:  ", NULL },
+	{ "colon at the end", REQ "i:", NULL },
+	{ "i and a non-letter, then a good one", REQ "i-x: y\r\ni: good\r\n", NULL },
 	{ "only a domain", REQ "i: @host\r\n", NULL },
-	{ "header name longer", REQ "Call-IDs: no\r\n", NULL },
+	{ "header name longer, then a good one", REQ "Call-IDs: no\r\nCall-ID: good\r\n", NULL },
+	{ "X-Call-ID is another header", REQ "X-Call-ID: no\r\n", NULL },
 	{ "empty message", "", NULL },
 	{ "line ends only", "\r\n\r\n\r\n", NULL },
 };
