@@ -11,12 +11,14 @@
  *     the quoted source become the real server's address and port; DR and
  *     TUN: the error goes to the real server unchanged, by the
  *     connection's transmitter.
- *   LOCAL_IN, tunnels: an error addressed to the director about an IPIP or
- *     IPv6-in-IPv6 packet it sent to a real server (a router with a
- *     smaller MTU between them) quotes the client's packet inside. The
- *     director updates its path MTU to the real server and tells the
- *     client, from the VIP, the MTU minus the outer header (IPVS does this
- *     for IPIP only).
+ *   LOCAL_IN, tunnels: an error addressed to the director about a packet
+ *     it sent to a real server through a tunnel (a router with a smaller
+ *     MTU between them) quotes the client's packet inside, after the outer
+ *     IP header and, for GUE and GRE, their headers. The director updates
+ *     its path MTU to the real server and tells the client, from the VIP,
+ *     the MTU minus the outer headers. IPVS does this for IPv4 only (IPIP,
+ *     GUE, GRE); lvs for IPv6 too. A tunnel to a real server of the other
+ *     family is left to the stack.
  *   FORWARD (lvs_icmp_reply): an error from a NAT real server, or a router
  *     in front of it, about a client's packet on its way to the client:
  *     the outer source, the quoted destination and port become the VIP's.
@@ -37,11 +39,14 @@
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
+#include <net/gre.h>
+#include <net/gue.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
@@ -323,18 +328,68 @@ static unsigned int lvs_icmp_xmit_nat(struct sk_buff *skb, struct lvs_conn *cp,
 }
 
 /*
+ * The tunnel a packet the director sent was wrapped in, as quoted by
+ * error @ic after its outer IP header: IPIP (IPv6-in-IPv6), GUE (to UDP
+ * port *@port) or GRE, carrying a packet of the outer header's family;
+ * *@len is the GUE or GRE header's length. False for anything else.
+ */
+static bool lvs_icmp_encap(const struct sk_buff *skb,
+			   const struct lvs_icmp *ic, u8 *type,
+			   unsigned int *len, __be16 *port)
+{
+	bool v4 = ic->q.af == AF_INET;
+	u8 inner = v4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+	const struct gre_base_hdr *greh;
+	struct gre_base_hdr _greh;
+	struct {
+		struct udphdr udp;
+		struct guehdr gue;
+	} _h, *h;
+
+	*len = 0;
+	switch (ic->q.protocol) {
+	case IPPROTO_IPIP:
+	case IPPROTO_IPV6:
+		*type = LVS_TUNNEL_IPIP;
+		return ic->q.protocol == inner;
+	case IPPROTO_UDP:
+		h = skb_header_pointer(skb, ic->q.l4off, sizeof(_h), &_h);
+		if (!h || h->gue.version || h->gue.control ||
+		    h->gue.proto_ctype != inner)
+			return false;
+		*type = LVS_TUNNEL_GUE;
+		*port = h->udp.dest;
+		*len = sizeof(*h) + h->gue.hlen * 4;
+		return true;
+	case IPPROTO_GRE:
+		greh = skb_header_pointer(skb, ic->q.l4off, sizeof(_greh),
+					  &_greh);
+		if (!greh || greh->flags & ~GRE_CSUM ||
+		    greh->protocol != htons(v4 ? ETH_P_IP : ETH_P_IPV6))
+			return false;
+		*type = LVS_TUNNEL_GRE;
+		*len = sizeof(*greh) + (greh->flags & GRE_CSUM ? 4 : 0);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Tell the client about the error a router sent back about a tunnelled
  * packet of @cp. For "fragmentation needed" / "packet too big", the
  * director's path MTU to the real server is updated first and the client
- * is told that MTU less the outer header. Consumes @skb.
+ * is told that MTU less the outer headers: IP, and @encap bytes of GUE or
+ * GRE. Consumes @skb.
  */
 static void lvs_icmp_untunnel(struct sk_buff *skb, struct lvs_conn *cp,
 			      const struct lvs_packet *pkt,
 			      const struct lvs_icmp *outer,
-			      const struct lvs_icmp *inner)
+			      const struct lvs_icmp *inner,
+			      unsigned int encap)
 {
 	unsigned int hlen = pkt->af == AF_INET ? sizeof(struct iphdr) :
 			    sizeof(struct ipv6hdr);
+	unsigned int overhead = hlen + encap;
 	struct net *net = cp->lnet->net;
 	u32 info = ntohl(outer->info);
 	struct lvs_dest_dst *dd;
@@ -359,8 +414,8 @@ static void lvs_icmp_untunnel(struct sk_buff *skb, struct lvs_conn *cp,
 		/* what the route now says beats what the router said */
 		dd = lvs_dest_route(cp->dest, net, false);
 		info = dd ? dst_mtu(dd->dst) : info & 0xffff;
-		if (pkt->af == AF_INET6 || info > 68 + hlen)
-			info -= hlen;
+		if (pkt->af == AF_INET6 || info > 68 + overhead)
+			info -= overhead;
 		if (pkt->af == AF_INET)
 			info &= 0xffff;
 		if (!pskb_pull(skb, inner->qoff - outer->qoff))
@@ -386,27 +441,40 @@ out:
 
 /*
  * An error about a tunnelled packet: the quote is the director's outer
- * header to a real server, then the client's packet.
+ * header to a real server, its tunnel's header, then the client's packet.
+ * Returns NF_STOLEN when it was one, NF_DROP for a bad checksum, and
+ * NF_ACCEPT for an error about anything else.
  */
 static unsigned int lvs_icmp_tunnel(struct lvs_net *lnet, struct sk_buff *skb,
 				    const struct lvs_packet *pkt,
 				    const struct lvs_icmp *ic)
 {
 	struct lvs_icmp inner = {};
+	const struct lvs_dest *dest;
+	unsigned int encap;
 	struct lvs_conn *cp;
+	__be16 port = 0;
+	u8 type;
 
-	if (!lvs_icmp_quoted_ip(skb, pkt->af, ic->q.l4off, &inner) ||
+	if (!lvs_icmp_encap(skb, ic, &type, &encap, &port) ||
+	    !lvs_icmp_quoted_ip(skb, pkt->af, ic->q.l4off + encap, &inner) ||
 	    !lvs_icmp_quoted_ports(skb, &inner.q))
 		return NF_ACCEPT;
 	cp = lvs_conn_in_lookup(lnet, &inner.q);
 	if (!cp || cp->flags & LVS_CONN_F_TEMPLATE ||
-	    (cp->flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_TUNNEL ||
-	    !lvs_addr_equal(pkt->af, &cp->daddr, &ic->q.daddr))
+	    (cp->flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_TUNNEL)
+		return NF_ACCEPT;
+	/* the tunnel is the one this connection's real server has */
+	dest = cp->dest;
+	if (dest->af != pkt->af ||
+	    !lvs_addr_equal(pkt->af, &cp->daddr, &ic->q.daddr) ||
+	    READ_ONCE(dest->tun_type) != type ||
+	    (type == LVS_TUNNEL_GUE && READ_ONCE(dest->tun_port) != port))
 		return NF_ACCEPT;
 	if (!lvs_icmp_csum_ok(skb, pkt))
 		return NF_DROP;
 	lvs_count(lnet, cp, false, pkt->len, false);
-	lvs_icmp_untunnel(skb, cp, pkt, ic, &inner);
+	lvs_icmp_untunnel(skb, cp, pkt, ic, &inner, encap);
 	return NF_STOLEN;
 }
 
@@ -442,8 +510,10 @@ unsigned int lvs_icmp_request(struct lvs_net *lnet, struct sk_buff *skb,
 
 	if (!lvs_icmp_parse(skb, pkt, &ic))
 		return NF_ACCEPT;
-	if (ic.q.protocol == (pkt->af == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6))
-		return lvs_icmp_tunnel(lnet, skb, pkt, &ic);
+	/* about a packet the director wrapped for a real server? */
+	verdict = lvs_icmp_tunnel(lnet, skb, pkt, &ic);
+	if (verdict != NF_ACCEPT)
+		return verdict;
 	if (!lvs_icmp_quoted_ports(skb, &ic.q))
 		return NF_ACCEPT;
 	/* it quotes a reply: VIP:vport -> client */

@@ -7,10 +7,10 @@
 #      socket gets "port unreachable" from the VIP about VIP:vport;
 #  (b) NAT, a router with a smaller MTU in front of the real server: a
 #      large TCP upload completes and the client learns the router's MTU;
-#  (c) TUN through that router: the upload completes, the client learns
-#      the router's MTU less the outer header (20 for IPIP, 40 for
-#      IPv6-in-IPv6; ip_vs does this for IPIP only, so IPv6 is checked on
-#      lvs and only logged for ip_vs);
+#  (c) TUN through that router, with IPIP, GRE and GUE tunnels: the
+#      upload completes, the client learns the router's MTU less the outer
+#      headers (IP 20 or 40, GRE 4, UDP and GUE 12; ip_vs does this for
+#      IPv4 only, so IPv6 is checked on lvs and only logged for ip_vs);
 #  (d) DR: the client's "port unreachable" about a real server's answer
 #      reaches that real server;
 #  (e) nat_icmp_send: a NAT real server's datagram that belongs to no
@@ -24,6 +24,8 @@
 #  |  fd00:1::2,3 |     | VIPs: nat   .100 |     |                       |
 #  |              |     |       tun   .101 |     | br2  10.0.3.254       |
 #  |              |     |       dr    .102 |     |      fd00:3::254      |
+#  |              |     |       gre   .103 |     |                       |
+#  |              |     |       gue   .104 |     |                       |
 #  |              |     |  (fd00:1::100..) |     | route to rs1: mtu 1400|
 #  |              |     | eth1    10.0.2.1 +-----+ br1                   |
 #  |              |     |        fd00:2::1 |  +--+ br1                   |
@@ -37,6 +39,10 @@
 #                    | lo: VIP dr           |   | eth0 10.0.3.11        +---+
 #                    +----------------------+   |  fd00:3::11           |
 #                                               | tun4, tun6: VIP tun   |
+#                                               | .12 ::12: tgre4, tgre6|
+#                                               | .13 ::13: fou 6080,   |
+#                                               |   tgue4, tgue6        |
+#                                               | lo: VIPs gre, gue     |
 #                                               +-----------------------+
 #
 #   NAT requests come from 10.0.1.2 and fd00:1::2; rtr routes the answers
@@ -50,14 +56,19 @@ declare -A cip=([4]=10.0.1.2 [6]=fd00:1::2) cip_dr=([4]=10.0.1.3 [6]=fd00:1::3)
 declare -A vnat=([4]=10.0.1.100 [6]=fd00:1::100)
 declare -A vtun=([4]=10.0.1.101 [6]=fd00:1::101)
 declare -A vdr=([4]=10.0.1.102 [6]=fd00:1::102)
+declare -A vgre=([4]=10.0.1.103 [6]=fd00:1::103)
+declare -A vgue=([4]=10.0.1.104 [6]=fd00:1::104)
 declare -A rs1=([4]=10.0.3.11 [6]=fd00:3::11) rs2=([4]=10.0.2.12 [6]=fd00:2::12)
+# rs1's addresses as a GRE and a GUE real server: ip_vs finds the real
+# server an error is about by address, so each tunnel type has its own
+declare -A rgre=([4]=10.0.3.12 [6]=fd00:3::12) rgue=([4]=10.0.3.13 [6]=fd00:3::13)
 declare -A dir1=([4]=10.0.2.1 [6]=fd00:2::1)
 declare -A hdr=([4]=20 [6]=40)
 router_mtu=1400
 
 icmp_topology() {
 	local ns
-	quietly modprobe -a veth bridge ipip ip6_tunnel || true
+	quietly modprobe -a veth bridge ipip ip6_tunnel ip_gre ip6_gre fou fou6 || true
 	add_namespace client
 	add_namespace director net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1
@@ -91,10 +102,10 @@ icmp_topology() {
 	route add 10.0.3.0/24 via 10.0.2.254
 	route add fd00:3::/64 via fd00:2::254
 	EOF
-	for v in "${vnat[4]}" "${vtun[4]}" "${vdr[4]}"; do
+	for v in "${vnat[4]}" "${vtun[4]}" "${vdr[4]}" "${vgre[4]}" "${vgue[4]}"; do
 		echo "addr add $v/32 dev eth0"
 	done | in_batch director
-	for v in "${vnat[6]}" "${vtun[6]}" "${vdr[6]}"; do
+	for v in "${vnat[6]}" "${vtun[6]}" "${vdr[6]}" "${vgre[6]}" "${vgue[6]}"; do
 		echo "addr add $v/128 dev eth0 nodad"
 	done | in_batch director
 	in_batch rtr <<-EOF
@@ -118,6 +129,10 @@ icmp_topology() {
 	route add fd00:1::3/128 via fd00:3::2
 	route add 10.0.3.11/32 dev br2 mtu $router_mtu
 	route add fd00:3::11/128 dev br2 mtu $router_mtu
+	route add 10.0.3.12/32 dev br2 mtu $router_mtu
+	route add fd00:3::12/128 dev br2 mtu $router_mtu
+	route add 10.0.3.13/32 dev br2 mtu $router_mtu
+	route add fd00:3::13/128 dev br2 mtu $router_mtu
 	EOF
 	in_batch rs1 <<-EOF
 	addr add 10.0.3.11/24 dev eth0
@@ -133,6 +148,24 @@ icmp_topology() {
 	link set tun6 up
 	addr add ${vtun[4]}/32 dev tun4
 	addr add ${vtun[6]}/128 dev tun6 nodad
+	addr add 10.0.3.12/32 dev eth0
+	addr add fd00:3::12/128 dev eth0 nodad
+	addr add 10.0.3.13/32 dev eth0
+	addr add fd00:3::13/128 dev eth0 nodad
+	link add tgre4 type gre local 10.0.3.12
+	link add tgre6 type ip6gre local fd00:3::12
+	link add tgue4 type ipip local 10.0.3.13
+	link add tgue6 type ip6tnl mode ip6ip6 local fd00:3::13
+	link set tgre4 up
+	link set tgre6 up
+	link set tgue4 up
+	link set tgue6 up
+	fou add port 6080 gue
+	fou add port 6080 gue -6
+	addr add ${vgre[4]}/32 dev lo
+	addr add ${vgre[6]}/128 dev lo nodad
+	addr add ${vgue[4]}/32 dev lo
+	addr add ${vgue[6]}/128 dev lo nodad
 	EOF
 	in_batch rs2 <<-EOF
 	addr add 10.0.2.12/24 dev eth0
@@ -164,6 +197,10 @@ icmp_services() {
 		rules+="-a -u $(hp $fam "${vnat[$fam]}" 90) -r $(hp $fam "${rs1[$fam]}" 90) -m"$'\n'
 		rules+="-A -t $(hp $fam "${vtun[$fam]}" 80) -s rr"$'\n'
 		rules+="-a -t $(hp $fam "${vtun[$fam]}" 80) -r $(hp $fam "${rs1[$fam]}" 80) -i"$'\n'
+		rules+="-A -t $(hp $fam "${vgre[$fam]}" 80) -s rr"$'\n'
+		rules+="-a -t $(hp $fam "${vgre[$fam]}" 80) -r $(hp $fam "${rgre[$fam]}" 80) -i --tun-type gre"$'\n'
+		rules+="-A -t $(hp $fam "${vgue[$fam]}" 80) -s rr"$'\n'
+		rules+="-a -t $(hp $fam "${vgue[$fam]}" 80) -r $(hp $fam "${rgue[$fam]}" 80) -i --tun-type gue --tun-port 6080"$'\n'
 		rules+="-A -u $(hp $fam "${vdr[$fam]}" 82) -s rr"$'\n'
 		rules+="-a -u $(hp $fam "${vdr[$fam]}" 82) -r $(hp $fam "${rs2[$fam]}" 82) -g"$'\n'
 	done
@@ -213,9 +250,13 @@ check_nat_refused() {
 
 # (b), (c) an upload through the router; the client's path MTU afterwards.
 check_upload() {
-	local fam=$1 method=$2 wait=$3 vip src got mtu
-	if [ "$method" = nat ]; then vip=${vnat[$fam]} src=${cip[$fam]}
-	else vip=${vtun[$fam]} src=${cip_dr[$fam]}; fi
+	local fam=$1 method=$2 wait=$3 vip src=${cip_dr[$1]} got mtu
+	case $method in
+	nat) vip=${vnat[$fam]} src=${cip[$fam]} ;;
+	tun) vip=${vtun[$fam]} ;;
+	gre) vip=${vgre[$fam]} ;;
+	gue) vip=${vgue[$fam]} ;;
+	esac
 	got=$(in_ns client python3 "$tool" upload "$src" "$vip" 80 200000 "$wait" 2>&1 |
 		tail -n 1)
 	mtu=$(client_mtu "$fam" "$vip")
@@ -224,15 +265,19 @@ check_upload() {
 
 check_uploads() {
 	local fam=$1 method=$2 line want=$router_mtu
-	[ "$method" = nat ] || want=$((router_mtu - hdr[$fam]))
-	if [ "$method" = tun ] && [ "$fam" = 6 ] && [ "$lvs_impl" = ipvs ]; then
+	case $method in
+	tun) want=$((router_mtu - hdr[$fam])) ;;
+	gre) want=$((router_mtu - hdr[$fam] - 4)) ;;
+	gue) want=$((router_mtu - hdr[$fam] - 12)) ;;
+	esac
+	if [ "$method" != nat ] && [ "$fam" = 6 ] && [ "$lvs_impl" = ipvs ]; then
 		line=$(check_upload "$fam" "$method" 10)
-		log "$line (not compared: ip_vs leaves ICMPv6 about IPv6-in-IPv6 to the stack)"
+		log "$line (not compared: ip_vs leaves ICMPv6 about its IPv6 tunnels to the stack)"
 		return
 	fi
 	line=$(check_upload "$fam" "$method" 30)
 	# (only lvs gets there for IPv6 tunnels: not in the compared file)
-	if [ "$method" = tun ] && [ "$fam" = 6 ]; then log "$line"; else record "$line"; fi
+	if [ "$method" != nat ] && [ "$fam" = 6 ]; then log "$line"; else record "$line"; fi
 	expect_eq "$line" "ipv$fam $method tcp upload: answer 200000, client path mtu $want" \
 		"ipv$fam $method upload"
 }
@@ -305,6 +350,8 @@ for fam in 4 6; do
 	check_nat_refused "$fam"
 	check_uploads "$fam" nat
 	check_uploads "$fam" tun
+	check_uploads "$fam" gre
+	check_uploads "$fam" gue
 	check_dr_unreach "$fam"
 	check_nat_icmp_send "$fam" 0
 	check_nat_icmp_send "$fam" 1
