@@ -350,8 +350,10 @@ static unsigned int lvs_reply(struct sk_buff *skb, u16 af,
 	lvs_count(lnet, cp, false, pkt.len, new_conn);
 	/* a cache-bypass flow's replies pass untouched */
 	if ((cp->flags & LVS_CONN_F_FWD_MASK) != LVS_CONN_F_MASQ)
-		return NF_ACCEPT;
-	verdict = lvs_nat_reply(skb, cp, &pkt);
+		verdict = NF_ACCEPT;
+	else
+		verdict = lvs_nat_reply(skb, cp, &pkt);
+	/* (a real server's request under --ops: see lvs_persist_conn_out) */
 	if (cp->flags & LVS_CONN_F_ONE_PACKET)
 		lvs_conn_one_packet_done(cp);
 	return verdict;

@@ -610,7 +610,7 @@ unsigned int lvs_icmp_nat_refuse(struct lvs_net *lnet, struct sk_buff *skb,
 {
 	if (!READ_ONCE(lnet->sysctl.nat_icmp_send) ||
 	    (pkt->protocol == IPPROTO_TCP && pkt->tcp_flags & TCPHDR_RST) ||
-	    !lvs_service_nat_dest(lnet, pkt, false))
+	    !lvs_service_nat_dest(lnet, pkt))
 		return NF_ACCEPT;
 	if (pkt->af == AF_INET)
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);

@@ -392,6 +392,11 @@ struct lvs_service {
 	unsigned int num_dests;		/* config */
 	/* config: --pe, NULL for none; engines are static, read it once */
 	const struct lvs_pe *pe;
+	/*
+	 * in lvs_net.pe_services from the first time it has an engine until
+	 * it is deleted (RCU; writers hold config_mutex)
+	 */
+	struct list_head pe_node;
 	/* config; NULL while the scheduler is being changed */
 	const struct lvs_scheduler __rcu *sched;
 	struct lvs_sched_state __rcu *sched_state;
@@ -554,9 +559,9 @@ struct lvs_defense {
  * @svc_table: services, hashed by lvs_svc_hash(); RCU, writers hold
  *	@config_mutex
  * @num_services: how many; the hooks are registered while it is nonzero
- * @num_pe_services: how many have a persistence engine: while there are
- *	any, a NAT real server's datagram that matches no connection may
- *	open one (lvs_persist_conn_out())
+ * @pe_services: services that have, or had, a persistence engine: a NAT
+ *	real server of one may open a connection (lvs_persist_conn_out());
+ *	RCU, writers hold @config_mutex
  * @dest_trash: removed real servers that connections still use;
  *	@trash_lock protects it (connections expire in softirq)
  */
@@ -565,7 +570,7 @@ struct lvs_net {
 	struct mutex config_mutex;	/* see above */
 	struct hlist_head *svc_table;
 	unsigned int num_services;
-	unsigned int num_pe_services;	/* config_mutex; READ_ONCE */
+	struct list_head pe_services;	/* see above */
 	struct list_head dest_trash;
 	spinlock_t trash_lock;		/* see above */
 	u32 svc_hash_seed;
@@ -639,8 +644,9 @@ struct lvs_service *lvs_service_lookup(struct lvs_net *lnet, u16 af,
 struct lvs_service *lvs_service_find(struct lvs_net *lnet,
 				     const struct lvs_service_cfg *cfg);
 struct lvs_dest *lvs_service_nat_dest(struct lvs_net *lnet,
-				      const struct lvs_packet *pkt,
-				      bool with_pe);
+				      const struct lvs_packet *pkt);
+struct lvs_dest *lvs_service_pe_nat_dest(struct lvs_net *lnet,
+					 const struct lvs_packet *pkt);
 int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg);
 int lvs_service_edit(struct lvs_service *svc,
 		     const struct lvs_service_cfg *cfg);

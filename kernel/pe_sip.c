@@ -21,13 +21,16 @@
  *     the datagram has no usable Call-ID;
  *   - the whole datagram is searched, as IPVS does, the body included.
  * A datagram with no usable Call-ID opens no flow (it is dropped), as in
- * IPVS; so is any packet that is not UDP.
+ * IPVS; so is any packet that is not UDP, and an ICMP error that
+ * schedule_icmp would schedule for the datagram it quotes.
  *
  * Context: softirq; lvs_pe_sip_callid() is pure and takes any bytes.
  */
+#include <linux/ip.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
 #include <linux/udp.h>
+#include <net/ipv6.h>
 
 #include "lvs.h"
 
@@ -61,26 +64,26 @@ static const char *lvs_sip_next_line(const char *p, const char *end)
 }
 
 /*
- * Past white space at @p, following a line end only onto a continuation
- * line (one that starts with a space or tab).
+ * Past white space at @p, following a line end onto one continuation line
+ * (one that starts with a space or tab), as IPVS does; NULL if the line,
+ * or the message, ends there instead.
  */
 static const char *lvs_sip_skip_lws(const char *p, const char *end)
 {
 	const char *next;
 
-	while (p < end) {
-		if (lvs_sip_blank(*p)) {
-			p++;
-			continue;
-		}
-		if (!lvs_sip_eol(*p))
-			break;
-		next = lvs_sip_past_eol(p, end);
-		if (next == end || !lvs_sip_blank(*next))
-			break;
-		p = next;
-	}
-	return p;
+	while (p < end && lvs_sip_blank(*p))
+		p++;
+	if (p == end)
+		return NULL;
+	if (!lvs_sip_eol(*p))
+		return p;
+	next = lvs_sip_past_eol(p, end);
+	if (next == end || !lvs_sip_blank(*next))
+		return NULL;
+	while (next < end && lvs_sip_blank(*next))
+		next++;
+	return next < end ? next : NULL;
 }
 
 /* The length of the SIP "word" at @p (RFC 3261 25.1). */
@@ -96,9 +99,10 @@ static unsigned int lvs_sip_word(const char *p, const char *end)
 
 /*
  * The line at @p, if it starts as a Call-ID header does ("Call-ID", or
- * "i" then anything but a letter, in any case): where its value starts;
- * @end if the header has no colon or nothing after it on its line (IPVS
- * looks no further then). NULL for another line.
+ * "i" then anything but a letter, in any case): where its value starts
+ * (after one folded line end, that may be another line end); @end if the
+ * header has no colon or its line ends after it (IPVS looks no further
+ * then). NULL for another line.
  */
 static const char *lvs_sip_callid_header(const char *p, const char *end)
 {
@@ -112,12 +116,10 @@ static const char *lvs_sip_callid_header(const char *p, const char *end)
 	else
 		return NULL;
 	p = lvs_sip_skip_lws(p, end);
-	if (p == end || *p != ':')
+	if (!p || *p != ':')
 		return end;
 	p = lvs_sip_skip_lws(p + 1, end);
-	if (p == end || lvs_sip_eol(*p))
-		return end;
-	return p;
+	return p ? p : end;
 }
 
 /**
@@ -158,6 +160,23 @@ unsigned int lvs_pe_sip_callid(const char *msg, unsigned int len,
 }
 EXPORT_SYMBOL_GPL(lvs_pe_sip_callid);
 
+/*
+ * Is @pkt @skb's own UDP datagram? Not when it is the one an ICMP error
+ * quotes (schedule_icmp), whose Call-ID IPVS does not read either.
+ */
+static bool lvs_pe_sip_own_udp(struct sk_buff *skb,
+			       const struct lvs_packet *pkt)
+{
+	unsigned int off = 0;
+
+	if (pkt->protocol != IPPROTO_UDP)
+		return false;
+	if (pkt->af == AF_INET)
+		return ip_hdr(skb)->protocol == IPPROTO_UDP;
+	return ipv6_find_hdr(skb, &off, -1, NULL, NULL) == IPPROTO_UDP &&
+	       off == pkt->l4off;
+}
+
 /* The Call-ID of UDP datagram @skb; its bytes are made linear to be read. */
 static unsigned int lvs_pe_sip_read(struct sk_buff *skb,
 				    const struct lvs_packet *pkt,
@@ -166,7 +185,7 @@ static unsigned int lvs_pe_sip_read(struct sk_buff *skb,
 	unsigned int payload = pkt->l4off + sizeof(struct udphdr);
 	unsigned int len, off;
 
-	if (pkt->protocol != IPPROTO_UDP || payload >= skb->len ||
+	if (!lvs_pe_sip_own_udp(skb, pkt) || payload >= skb->len ||
 	    skb_linearize(skb))
 		return 0;
 	len = lvs_pe_sip_callid(skb->data + payload, skb->len - payload, &off);

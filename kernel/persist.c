@@ -198,10 +198,9 @@ struct lvs_conn *lvs_persist_conn_out(struct lvs_net *lnet,
 	struct lvs_service *svc;
 	struct lvs_dest *dest;
 
-	if (pkt->protocol != IPPROTO_UDP ||
-	    !READ_ONCE(lnet->num_pe_services))
+	if (pkt->protocol != IPPROTO_UDP)
 		return NULL;
-	dest = lvs_service_nat_dest(lnet, pkt, true);
+	dest = lvs_service_pe_nat_dest(lnet, pkt);
 	if (!dest)
 		return NULL;
 	svc = dest->svc;
@@ -218,7 +217,8 @@ struct lvs_conn *lvs_persist_conn_out(struct lvs_net *lnet,
 		if (!lvs_persist_read_pe(pe, skb, pkt, &key.param))
 			return NULL;
 		ct = lvs_conn_template_get(lnet, &key.param);
-		if (ct && ct->dest != dest) {
+		if (ct && (ct->dest != dest ||
+			   !lvs_persist_template_ok(lnet, ct))) {
 			lvs_conn_template_invalidate(ct);
 			ct = NULL;
 		}

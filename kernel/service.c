@@ -85,22 +85,38 @@ struct lvs_service *lvs_service_lookup(struct lvs_net *lnet, u16 af,
 	return svc;
 }
 
+/* The NAT real server of @svc that @pkt comes from, or NULL. RCU. */
+static struct lvs_dest *lvs_svc_nat_dest(struct lvs_service *svc,
+					 const struct lvs_packet *pkt)
+{
+	struct lvs_dest *dest;
+
+	if (svc->af != pkt->af ||
+	    (!svc->fwmark && svc->protocol != pkt->protocol))
+		return NULL;
+	list_for_each_entry_rcu(dest, &svc->dests, list) {
+		if (dest->port == pkt->sport &&
+		    READ_ONCE(dest->fwd) == LVS_CONN_F_MASQ &&
+		    lvs_addr_equal(pkt->af, &dest->addr, &pkt->saddr))
+			return dest;
+	}
+	return NULL;
+}
+
 /**
  * lvs_service_nat_dest - the NAT real server a packet comes from
  * @lnet: the namespace
  * @pkt: a packet forwarded from the real servers' side
- * @with_pe: only of a service with a persistence engine
  *
  * The first NAT real server, of a service of @pkt's family and protocol
  * or of a firewall mark, whose address and port @pkt comes from. The
  * search walks every service and real server (IPVS keeps a hash of real
- * servers for it); it serves nat_icmp_send and persistence engines only.
+ * servers for it): nat_icmp_send only.
  *
  * Return: the real server, or NULL. Context: RCU.
  */
 struct lvs_dest *lvs_service_nat_dest(struct lvs_net *lnet,
-				      const struct lvs_packet *pkt,
-				      bool with_pe)
+				      const struct lvs_packet *pkt)
 {
 	struct lvs_service *svc;
 	struct lvs_dest *dest;
@@ -108,18 +124,31 @@ struct lvs_dest *lvs_service_nat_dest(struct lvs_net *lnet,
 
 	for (i = 0; i < LVS_SVC_BUCKETS; i++) {
 		hlist_for_each_entry_rcu(svc, &lnet->svc_table[i], node) {
-			if (svc->af != pkt->af ||
-			    (!svc->fwmark && svc->protocol != pkt->protocol) ||
-			    (with_pe && !READ_ONCE(svc->pe)))
-				continue;
-			list_for_each_entry_rcu(dest, &svc->dests, list) {
-				if (dest->port == pkt->sport &&
-				    READ_ONCE(dest->fwd) == LVS_CONN_F_MASQ &&
-				    lvs_addr_equal(pkt->af, &dest->addr,
-						   &pkt->saddr))
-					return dest;
-			}
+			dest = lvs_svc_nat_dest(svc, pkt);
+			if (dest)
+				return dest;
 		}
+	}
+	return NULL;
+}
+
+/*
+ * The same among the services that have a persistence engine, which are
+ * on a list of their own: nothing to walk while there are none.
+ * Context: RCU.
+ */
+struct lvs_dest *lvs_service_pe_nat_dest(struct lvs_net *lnet,
+					 const struct lvs_packet *pkt)
+{
+	struct lvs_service *svc;
+	struct lvs_dest *dest;
+
+	list_for_each_entry_rcu(svc, &lnet->pe_services, pe_node) {
+		if (!READ_ONCE(svc->pe))
+			continue;
+		dest = lvs_svc_nat_dest(svc, pkt);
+		if (dest)
+			return dest;
 	}
 	return NULL;
 }
@@ -428,17 +457,20 @@ static const char *lvs_sched_name(const struct lvs_service_cfg *cfg)
 }
 
 /*
- * Take @cfg's settings. Counts the services with a persistence engine
- * (struct lvs_net.num_pe_services) while @svc is in the table.
+ * A service in the table that has a persistence engine joins the
+ * namespace's list of them for good (lvs_service_pe_nat_dest() skips
+ * those without one now): leaving and joining again would need a grace
+ * period between. It leaves when it is deleted.
  */
+static void lvs_service_join_pe(struct lvs_service *svc)
+{
+	if (svc->pe && list_empty(&svc->pe_node))
+		list_add_tail_rcu(&svc->pe_node, &svc->lnet->pe_services);
+}
+
 static void lvs_service_apply(struct lvs_service *svc,
 			      const struct lvs_service_cfg *cfg)
 {
-	struct lvs_net *lnet = svc->lnet;
-
-	if (!svc->pe != !cfg->pe && !hlist_unhashed(&svc->node))
-		WRITE_ONCE(lnet->num_pe_services,
-			   lnet->num_pe_services + (cfg->pe ? 1 : -1));
 	WRITE_ONCE(svc->pe, cfg->pe);
 	WRITE_ONCE(svc->flags, cfg->flags | LVS_SVC_F_HASHED);
 	WRITE_ONCE(svc->timeout, cfg->timeout);
@@ -478,6 +510,7 @@ int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg)
 	svc->port = cfg->port;
 	svc->fwmark = cfg->fwmark;
 	INIT_LIST_HEAD(&svc->dests);
+	INIT_LIST_HEAD(&svc->pe_node);
 	spin_lock_init(&svc->sched_lock);
 	refcount_set(&svc->refcnt, 1);
 	lvs_service_apply(svc, cfg);
@@ -496,8 +529,7 @@ int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg)
 	h = lvs_svc_hash(lnet, svc->af, svc->protocol, &svc->addr, svc->port,
 			 svc->fwmark);
 	hlist_add_head_rcu(&svc->node, &lnet->svc_table[h]);
-	if (svc->pe)
-		WRITE_ONCE(lnet->num_pe_services, lnet->num_pe_services + 1);
+	lvs_service_join_pe(svc);
 	return 0;
 
 err_unbind:
@@ -542,6 +574,7 @@ int lvs_service_edit(struct lvs_service *svc,
 		}
 	}
 	lvs_service_apply(svc, cfg);
+	lvs_service_join_pe(svc);
 	return 0;
 }
 
@@ -553,8 +586,8 @@ void lvs_service_del(struct lvs_service *svc)
 
 	lockdep_assert_held(&lnet->config_mutex);
 	hlist_del_rcu(&svc->node);
-	if (svc->pe)
-		WRITE_ONCE(lnet->num_pe_services, lnet->num_pe_services - 1);
+	if (!list_empty(&svc->pe_node))
+		list_del_rcu(&svc->pe_node);
 	if (!--lnet->num_services)
 		lvs_hooks_unregister(lnet);
 	lvs_service_unbind_sched(svc);
@@ -634,6 +667,7 @@ int lvs_services_init(struct lvs_net *lnet)
 		return -ENOMEM;
 	mutex_init(&lnet->config_mutex);
 	INIT_LIST_HEAD(&lnet->dest_trash);
+	INIT_LIST_HEAD(&lnet->pe_services);
 	spin_lock_init(&lnet->trash_lock);
 	lnet->svc_hash_seed = get_random_u32();
 	lnet->config_gen = 1;
