@@ -269,9 +269,37 @@ struct lvs_dest *lvs_dest_find(struct lvs_service *svc,
 	return NULL;
 }
 
+/* Do @a and @b stand for the same virtual service? */
+static bool lvs_service_same(const struct lvs_service *a,
+			     const struct lvs_service *b)
+{
+	return a->af == b->af && a->protocol == b->protocol &&
+	       a->fwmark == b->fwmark && a->port == b->port &&
+	       lvs_addr_equal(a->af, &a->addr, &b->addr);
+}
+
+/*
+ * @dest, removed with its service, comes back in @svc, the same service
+ * made anew: it and its connections count there now, its counters from
+ * zero, as in IPVS. Packets read dest->svc under RCU; the old service is
+ * freed after a grace period.
+ */
+static void lvs_dest_move(struct lvs_dest *dest, struct lvs_service *svc)
+{
+	struct lvs_service *old = dest->svc;
+
+	refcount_inc(&svc->refcnt);
+	lvs_stats_zero(svc->lnet, &dest->stats);
+	WRITE_ONCE(dest->svc, svc);
+	lvs_service_put(old);
+}
+
 /*
  * A removed dest of @svc that connections still hold, taken out of the
- * trash with a new list reference; NULL if there is none.
+ * trash with a new list reference; NULL if there is none. As IPVS, a dest
+ * of a deleted service with @svc's protocol, address and port (or mark)
+ * comes back too (ipvsadm -C, then -R of the same table): its connections
+ * go on.
  */
 static struct lvs_dest *lvs_dest_revive(struct lvs_service *svc,
 					const struct lvs_dest_cfg *cfg)
@@ -281,7 +309,8 @@ static struct lvs_dest *lvs_dest_revive(struct lvs_service *svc,
 
 	spin_lock_bh(&lnet->trash_lock);
 	list_for_each_entry(dest, &lnet->dest_trash, trash_list) {
-		if (dest->svc == svc && lvs_dest_matches(dest, cfg) &&
+		if (lvs_service_same(dest->svc, svc) &&
+		    lvs_dest_matches(dest, cfg) &&
 		    refcount_inc_not_zero(&dest->refcnt)) {
 			list_del_init(&dest->trash_list);
 			found = dest;
@@ -289,6 +318,8 @@ static struct lvs_dest *lvs_dest_revive(struct lvs_service *svc,
 		}
 	}
 	spin_unlock_bh(&lnet->trash_lock);
+	if (found && found->svc != svc)
+		lvs_dest_move(found, svc);
 	return found;
 }
 

@@ -13,7 +13,10 @@
 #                moment, no packet needed (IPVS flushes a removed real
 #                server's connections from a work queue since 5.9);
 #   1            weight set to 0: the connection goes on (only a new SYN
-#                on its ports would end it).
+#                on its ports would end it);
+#   0            ipvsadm -C, then the same table again with -R (a restore
+#                at a service restart): the real servers come back with
+#                their connections, which go on and count again.
 #
 # Topology: tests/e2e/_lib.sh's NAT site.
 . "$(dirname "$0")/_lib.sh"
@@ -99,4 +102,22 @@ got=$(after)
 echo "nodest 1 weight 0: $got" >>"$served"
 expect_eq "$got" "$held_by ping" "expire_nodest_conn=1: answer on a connection to a real server of weight 0"
 log "expire_nodest_conn=1: $held_by at weight 0, the connection goes on"
+lb -e -t "$svc" -r "$(rip 4 "$held_by")" -m -w 1 || fail "ipvsadm -e -w 1"
+
+# -- 0: the table cleared and restored, a connection held across goes on
+in_ns director sysctl -qw net.ipv4.vs.expire_nodest_conn=0 ||
+	fail "sysctl expire_nodest_conn"
+hold tcp 4
+held_port=$((sport - 1))
+saved=$(lb -S -n)
+lb -C || fail "ipvsadm -C"
+lb -R <<<"$saved" || fail "ipvsadm -R"
+# ActiveConn of the held connection's real server, restored with it
+active=$(lb -Ln | awk -v d="$(rip 4 "$held_by"):$port" '$2 == d { print $5 }')
+echo "nodest 0 restored: $held_by active ${active:-none}" >>"$served"
+expect_eq "${active:-none}" 1 "after -C and -R: ActiveConn of $held_by"
+got=$(after)
+echo "nodest 0 restored: $got" >>"$served"
+expect_eq "$got" "$held_by ping" "after -C and -R: answer on the held connection"
+log "ipvsadm -C, -R: $held_by back with its connection, which goes on"
 log "ok"
