@@ -8,6 +8,9 @@
 #   make deps       install every Debian package the build and tests need
 #   make demo       boot a VM, load lvs, show ipvsadm -Ln
 #   make check      all tests: static checks, KUnit and end-to-end, 2 kernels
+#   make check K=test T="nat dr"
+#                   only those scenarios (or kunit), only on that kernel
+#   make fuzz       long seeded runs on the debug kernel (COUNT=, SEED=)
 #   make clean
 #
 # The kernel to build against: KDIR= if given, else the running kernel's
@@ -23,7 +26,7 @@ kdir_ok = $(if $(and $(KDIR),$(wildcard $(KDIR)/Makefile)),,$(error \
 	lvs: no kernel build tree at '$(or $(KDIR),/lib/modules/$(shell uname -r)/build)': \
 	install linux-headers-$(shell uname -r) or pass KDIR=/path/to/kernel/build))
 
-.PHONY: all modules tools install install-tools deps demo check clean
+.PHONY: all modules tools install install-tools deps demo check fuzz clean
 
 PREFIX ?= /usr/local
 TOOLS_OUT := $(CURDIR)/build/tools
@@ -51,7 +54,13 @@ demo:
 	tests/demo
 
 check:
-	tests/check
+	tests/check $(if $(K),-k $(K)) $(T)
+
+# Long seeded runs on the debug kernel, not part of make check.
+fuzz:
+	tests/check -k test -t 14400 -e NETLINK_INPUT_COUNT=$(or $(COUNT),100000) \
+		-e LVS_SCENARIO_TIMEOUT=14000 $(if $(SEED),-e NETLINK_INPUT_SEED=$(SEED)) \
+		netlink_input
 
 clean:
 	rm -rf build
