@@ -63,7 +63,7 @@ void lvs_est_update(struct lvs_estimator *est, const struct lvs_counters *now)
 	lvs_est_fold(&est->avg.outbytes, now->outbytes - est->last.outbytes, 4);
 	est->last = *now;
 }
-EXPORT_SYMBOL_GPL(lvs_est_update);
+EXPORT_SYMBOL_IF_KUNIT(lvs_est_update);
 
 /* Forget the averages; the next step measures from @now. */
 static void lvs_est_seed(struct lvs_estimator *est,
@@ -94,7 +94,7 @@ void lvs_est_read(const struct lvs_stats *stats, struct lvs_counters *rates)
 	rates->inbytes = (READ_ONCE(avg->inbytes) + 0xf) >> 5;
 	rates->outbytes = (READ_ONCE(avg->outbytes) + 0xf) >> 5;
 }
-EXPORT_SYMBOL_GPL(lvs_est_read);
+EXPORT_SYMBOL_IF_KUNIT(lvs_est_read);
 
 /* Put @stats under estimation, its rates starting from zero. */
 void lvs_est_start(struct lvs_net *lnet, struct lvs_stats *stats)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal types shared by the lvs core (kernel/), the schedulers (sched/)
- * and the transmitters (xmit/).
+ * Internal types of the lvs core (kernel/) and the transmitters (xmit/).
+ * The parts with an owner of their own have their own header, included
+ * here: stats.h (counters), service.h (services, real servers) and
+ * lvs_sched.h, the whole interface of the scheduler modules (sched/),
+ * which include nothing else.
  *
  * Per network namespace state lives in struct lvs_net, reached from a
  * struct net with lvs_net(). It is created by the pernet init in main.c
@@ -25,8 +28,12 @@
 #include <linux/lvs.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/skbuff.h>
+#include <kunit/visibility.h>
 
 #include "compat/compat.h"
+#include "stats.h"
+#include "service.h"
+#include "lvs_sched.h"
 
 /*
  * Protocols. A connection's state is a small integer whose meaning belongs
@@ -181,250 +188,12 @@ static inline const struct lvs_proto *lvs_proto(u8 protocol)
 	return NULL;
 }
 
-/*
- * Counters. Each CPU counts into its own struct lvs_cpu_stats on the packet
- * path; readers add them up (stats.c). No shared cache line is written per
- * packet.
- */
-struct lvs_cpu_stats {
-	u64_stats_t conns;
-	u64_stats_t inpkts;
-	u64_stats_t outpkts;
-	u64_stats_t inbytes;
-	u64_stats_t outbytes;
-	struct u64_stats_sync syncp;
-};
-
-struct lvs_counters {
-	u64 conns;
-	u64 inpkts;
-	u64 outpkts;
-	u64 inbytes;
-	u64 outbytes;
-};
-
-/*
- * The rate estimator's state for one struct lvs_stats (estimator.c).
- * @list: on lvs_net.est_list while the statistics are in use
- * @last: the raw counter sums at the previous step
- * @avg: smoothed rates per second, conns and packets times 2^10, bytes
- *	times 2^5
- * All under lvs_net.est_mutex; @avg is also read locklessly.
- */
-struct lvs_estimator {
-	struct list_head list;
-	struct lvs_counters last;
-	struct lvs_counters avg;
-};
-
-/*
- * @base: the sums at the last ZERO, subtracted on read; per-CPU counters
- * cannot be cleared under running writers. Written under the config mutex.
- */
-struct lvs_stats {
-	struct lvs_cpu_stats __percpu *cpu;
-	struct lvs_counters base;
-	struct lvs_estimator est;
-};
-
-struct lvs_net;
-
-int lvs_stats_init(struct lvs_stats *stats);
-void lvs_stats_free(struct lvs_stats *stats);
-void lvs_stats_read(const struct lvs_stats *stats, struct lvs_counters *sum);
-void lvs_stats_read_raw(const struct lvs_stats *stats,
-			struct lvs_counters *sum);
-void lvs_stats_read_cpu(const struct lvs_stats *stats, int cpu,
-			struct lvs_counters *c);
-void lvs_stats_zero(struct lvs_net *lnet, struct lvs_stats *stats);
-
-void lvs_est_init(struct lvs_net *lnet);
-void lvs_est_exit(struct lvs_net *lnet);
-void lvs_est_start(struct lvs_net *lnet, struct lvs_stats *stats);
-void lvs_est_stop(struct lvs_net *lnet, struct lvs_stats *stats);
-void lvs_est_reset(struct lvs_net *lnet, struct lvs_stats *stats);
-void lvs_est_update(struct lvs_estimator *est, const struct lvs_counters *now);
-void lvs_est_read(const struct lvs_stats *stats, struct lvs_counters *rates);
-
-static inline void lvs_stats_count(struct lvs_stats *stats, bool in,
-				   unsigned int bytes, bool new_conn)
-{
-	struct lvs_cpu_stats *s = this_cpu_ptr(stats->cpu);
-
-	u64_stats_update_begin(&s->syncp);
-	if (in) {
-		u64_stats_inc(&s->inpkts);
-		u64_stats_add(&s->inbytes, bytes);
-	} else {
-		u64_stats_inc(&s->outpkts);
-		u64_stats_add(&s->outbytes, bytes);
-	}
-	if (new_conn)
-		u64_stats_inc(&s->conns);
-	u64_stats_update_end(&s->syncp);
-}
-
 struct lvs_service;
 struct lvs_dest;
 struct lvs_conn;
 struct lvs_packet;
 struct lvs_pe;
 struct lvs_pe_data;
-
-/* Real server flags (struct lvs_dest.flags, bit numbers). */
-enum {
-	LVS_DEST_AVAILABLE,	/* in its service's list */
-	LVS_DEST_OVERLOAD,	/* over its upper threshold: not scheduled */
-};
-
-/* The route to a real server, cached per real server (xmit/route.c). */
-struct lvs_dest_dst {
-	struct dst_entry *dst;
-	union nf_inet_addr saddr;	/* source address for tunnels */
-	u32 cookie;			/* IPv6 route validity */
-	struct rcu_head rcu;
-};
-
-/**
- * struct lvs_dest - a real server of a virtual service
- *
- * Lifetime: a dest is created by NEW_DEST and holds one reference for its
- * place in the service's list and one per connection bound to it. DEL_DEST
- * (or deleting the service) unlinks it from the list and drops the list's
- * reference; connections that still use it keep forwarding to it, and the
- * dest waits in the namespace's trash list until its last connection goes,
- * so that re-adding the same real server revives it with its counters.
- * The memory is freed after an RCU grace period once the count reaches zero.
- *
- * Fields marked "config" are written under lvs_net.config_mutex and read
- * locklessly (READ_ONCE) on the packet path.
- */
-struct lvs_dest {
-	struct list_head list;		/* in the service's dests, RCU */
-	struct list_head trash_list;	/* in lvs_net.dest_trash */
-	struct lvs_service *svc;	/* holds a service reference */
-	union nf_inet_addr addr;
-	__be16 port;
-	u16 af;
-	unsigned int fwd;		/* config: LVS_CONN_F_MASQ, ... */
-	int weight;			/* config */
-	u32 u_threshold;		/* config: 0 = no limit */
-	u32 l_threshold;		/* config */
-	u8 tun_type;			/* config */
-	__be16 tun_port;		/* config */
-	u16 tun_flags;			/* config */
-	unsigned long flags;		/* LVS_DEST_* bits */
-	atomic_t activeconns;
-	atomic_t inactconns;
-	atomic_t persistconns;
-	refcount_t refcnt;
-	struct lvs_stats stats;
-	spinlock_t dst_lock;		/* serialises dest_dst updates */
-	struct lvs_dest_dst __rcu *dest_dst;
-	struct rcu_head rcu;
-};
-
-/*
- * A real server's load as IPVS weighs it for lc, wlc and twos: 256 per
- * active connection plus one per connection of any kind, i.e. 257 per
- * active and 1 per inactive connection.
- */
-static inline int lvs_dest_load(const struct lvs_dest *dest)
-{
-	int active = atomic_read(&dest->activeconns);
-
-	return (active << 8) + active + atomic_read(&dest->inactconns);
-}
-
-/**
- * struct lvs_scheduler - a scheduling algorithm (one module in sched/)
- * @name: what ipvsadm -s names it
- * @owner: the module; pinned while a service uses the scheduler
- * @init_service: set up per-service state; may sleep
- * @done_service: free it; readers may still run until an RCU grace period
- *	has passed, so state must be freed with kfree_rcu() or after
- *	synchronize_rcu()
- * @add_dest: @dest joined the service's list; under the config mutex
- * @del_dest: @dest left the service's list; under the config mutex
- * @upd_dest: @dest's weight or thresholds changed; under the config mutex
- * @schedule: pick a real server for the new connection @pkt opens, or
- *	NULL. Everything a scheduler may look at is in @pkt. Runs in softirq
- *	under rcu_read_lock(); must not allocate.
- */
-struct lvs_scheduler {
-	struct list_head list;
-	const char *name;
-	struct module *owner;
-	int (*init_service)(struct lvs_service *svc);
-	void (*done_service)(struct lvs_service *svc);
-	int (*add_dest)(struct lvs_service *svc, struct lvs_dest *dest);
-	int (*del_dest)(struct lvs_service *svc, struct lvs_dest *dest);
-	int (*upd_dest)(struct lvs_service *svc, struct lvs_dest *dest);
-	struct lvs_dest *(*schedule)(struct lvs_service *svc,
-				     const struct lvs_packet *pkt);
-};
-
-/* Each scheduler module defines its own struct lvs_sched_state. */
-struct lvs_sched_state;
-
-/**
- * struct lvs_service - a virtual service
- *
- * Identified by (af, protocol, addr, port) or, when @fwmark is nonzero, by
- * (af, fwmark). Lives in its namespace's service table (RCU hash, writers
- * hold lvs_net.config_mutex). Lifetime: the table holds one reference and
- * each dest one; DEL_SERVICE unhashes it, unlinks its dests and drops the
- * table's reference. Freed after an RCU grace period once no dest (live or
- * in the trash, kept by connections) points at it.
- */
-struct lvs_service {
-	struct hlist_node node;
-	struct lvs_net *lnet;
-	union nf_inet_addr addr;
-	__be16 port;
-	u16 af;
-	u16 protocol;
-	u32 fwmark;
-	u32 flags;			/* config: LVS_SVC_F_* */
-	unsigned int timeout;		/* config: persistence, seconds */
-	__be32 netmask;			/* config */
-	struct list_head dests;		/* RCU; writers hold config_mutex */
-	unsigned int num_dests;		/* config */
-	/* config: --pe, NULL for none; engines are static, read it once */
-	const struct lvs_pe *pe;
-	/*
-	 * in lvs_net.pe_services from the first time it has an engine until
-	 * it is deleted (RCU; writers hold config_mutex)
-	 */
-	struct list_head pe_node;
-	/* config; NULL while the scheduler is being changed */
-	const struct lvs_scheduler __rcu *sched;
-	struct lvs_sched_state __rcu *sched_state;
-	spinlock_t sched_lock;		/* for schedulers that need one */
-	struct lvs_stats stats;
-	refcount_t refcnt;
-	struct rcu_head rcu;
-};
-
-/* What the packet path learnt about a packet (hooks.c). */
-struct lvs_packet {
-	u16 af;
-	u8 protocol;
-	union {
-		u8 tcp_flags;		/* TCP: tcp_flag_byte() */
-		/*
-		 * what lvs_proto.next_state() and .can_schedule() read: the
-		 * TCP flags, an enum lvs_sctp_event, 0 for UDP
-		 */
-		u8 event;
-	};
-	unsigned int l4off;		/* offset of the transport header */
-	unsigned int len;		/* bytes, for the counters */
-	union nf_inet_addr saddr;
-	union nf_inet_addr daddr;
-	__be16 sport;
-	__be16 dport;
-};
 
 /**
  * struct lvs_conn - a connection (or a flow, for UDP) through the director
@@ -597,78 +366,6 @@ struct lvs_net {
 };
 
 struct lvs_net *lvs_net(const struct net *net);
-
-static inline bool lvs_addr_equal(u16 af, const union nf_inet_addr *a,
-				  const union nf_inet_addr *b)
-{
-	if (af == AF_INET6)
-		return ipv6_addr_equal(&a->in6, &b->in6);
-	return a->ip == b->ip;
-}
-
-/* What NEW/SET_SERVICE ask for (netlink.c parses, service.c applies). */
-struct lvs_service_cfg {
-	union nf_inet_addr addr;
-	__be16 port;
-	u16 af;
-	u16 protocol;
-	u32 fwmark;
-	char sched_name[LVS_SCHED_NAME_MAXLEN];
-	const struct lvs_pe *pe;
-	u32 flags;
-	unsigned int timeout;
-	__be32 netmask;
-};
-
-/* What NEW/SET/DEL_DEST ask for. */
-struct lvs_dest_cfg {
-	union nf_inet_addr addr;
-	__be16 port;
-	u16 af;
-	unsigned int fwd;
-	int weight;
-	u32 u_threshold;
-	u32 l_threshold;
-	u8 tun_type;
-	__be16 tun_port;
-	u16 tun_flags;
-};
-
-/* service.c */
-int lvs_services_init(struct lvs_net *lnet);
-void lvs_services_exit(struct lvs_net *lnet);
-struct lvs_service *lvs_service_lookup(struct lvs_net *lnet, u16 af,
-				       u8 protocol,
-				       const union nf_inet_addr *addr,
-				       __be16 port, u32 mark);
-struct lvs_service *lvs_service_find(struct lvs_net *lnet,
-				     const struct lvs_service_cfg *cfg);
-struct lvs_dest *lvs_service_nat_dest(struct lvs_net *lnet,
-				      const struct lvs_packet *pkt);
-struct lvs_dest *lvs_service_pe_nat_dest(struct lvs_net *lnet,
-					 const struct lvs_packet *pkt);
-int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg);
-int lvs_service_edit(struct lvs_service *svc,
-		     const struct lvs_service_cfg *cfg);
-void lvs_service_del(struct lvs_service *svc);
-void lvs_services_flush(struct lvs_net *lnet);
-void lvs_service_zero(struct lvs_service *svc);
-void lvs_dests_for_each(struct lvs_net *lnet,
-			void (*fn)(struct lvs_dest *dest, void *arg), void *arg);
-void lvs_services_zero(struct lvs_net *lnet);
-struct lvs_dest *lvs_dest_find(struct lvs_service *svc,
-			       const struct lvs_dest_cfg *cfg);
-int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg);
-int lvs_dest_edit(struct lvs_dest *dest, const struct lvs_dest_cfg *cfg);
-void lvs_dest_del(struct lvs_dest *dest);
-void lvs_dest_put(struct lvs_dest *dest);
-void lvs_dest_update_overload(struct lvs_dest *dest);
-
-/* sched.c */
-int lvs_sched_register(struct lvs_scheduler *sched);
-void lvs_sched_unregister(struct lvs_scheduler *sched);
-const struct lvs_scheduler *lvs_sched_get(const char *name);
-void lvs_sched_put(const struct lvs_scheduler *sched);
 
 /* conn.c */
 int lvs_conn_table_init(struct lvs_net *lnet);

@@ -39,7 +39,7 @@ const struct nla_policy lvs_nl_cmd_policy[LVS_CMD_ATTR_MAX + 1] = {
 	[LVS_CMD_ATTR_TIMEOUT_TCP_FIN]	= { .type = NLA_U32 },
 	[LVS_CMD_ATTR_TIMEOUT_UDP]	= { .type = NLA_U32 },
 };
-EXPORT_SYMBOL_GPL(lvs_nl_cmd_policy);
+EXPORT_SYMBOL_IF_KUNIT(lvs_nl_cmd_policy);
 
 const struct nla_policy lvs_nl_svc_policy[LVS_SVC_ATTR_MAX + 1] = {
 	[LVS_SVC_ATTR_AF]		= { .type = NLA_U16 },
@@ -59,7 +59,7 @@ const struct nla_policy lvs_nl_svc_policy[LVS_SVC_ATTR_MAX + 1] = {
 					    .len = LVS_PE_NAME_MAXLEN },
 	[LVS_SVC_ATTR_STATS64]		= { .type = NLA_NESTED },
 };
-EXPORT_SYMBOL_GPL(lvs_nl_svc_policy);
+EXPORT_SYMBOL_IF_KUNIT(lvs_nl_svc_policy);
 
 const struct nla_policy lvs_nl_dest_policy[LVS_DEST_ATTR_MAX + 1] = {
 	[LVS_DEST_ATTR_ADDR]		= { .type = NLA_BINARY,
@@ -79,7 +79,7 @@ const struct nla_policy lvs_nl_dest_policy[LVS_DEST_ATTR_MAX + 1] = {
 	[LVS_DEST_ATTR_TUN_PORT]	= { .type = NLA_U16 },
 	[LVS_DEST_ATTR_TUN_FLAGS]	= { .type = NLA_U16 },
 };
-EXPORT_SYMBOL_GPL(lvs_nl_dest_policy);
+EXPORT_SYMBOL_IF_KUNIT(lvs_nl_dest_policy);
 
 const struct nla_policy lvs_nl_daemon_policy[LVS_DAEMON_ATTR_MAX + 1] = {
 	[LVS_DAEMON_ATTR_STATE]		= { .type = NLA_U32 },
@@ -92,7 +92,7 @@ const struct nla_policy lvs_nl_daemon_policy[LVS_DAEMON_ATTR_MAX + 1] = {
 	[LVS_DAEMON_ATTR_MCAST_PORT]	= { .type = NLA_U16 },
 	[LVS_DAEMON_ATTR_MCAST_TTL]	= { .type = NLA_U8 },
 };
-EXPORT_SYMBOL_GPL(lvs_nl_daemon_policy);
+EXPORT_SYMBOL_IF_KUNIT(lvs_nl_daemon_policy);
 
 /**
  * lvs_nl_parse - parse and validate a stream of attributes
@@ -112,7 +112,7 @@ int lvs_nl_parse(struct nlattr **tb, int maxtype, const struct nlattr *head,
 	return __nla_parse(tb, maxtype, head, len, policy, LVS_NL_VALIDATE,
 			   extack);
 }
-EXPORT_SYMBOL_GPL(lvs_nl_parse);
+EXPORT_SYMBOL_IF_KUNIT(lvs_nl_parse);
 
 /* Parse the attributes nested in @nla; see lvs_nl_parse(). */
 int lvs_nl_parse_nested(struct nlattr **tb, int maxtype,
@@ -123,7 +123,7 @@ int lvs_nl_parse_nested(struct nlattr **tb, int maxtype,
 	return lvs_nl_parse(tb, maxtype, nla_data(nla), nla_len(nla), policy,
 			    extack);
 }
-EXPORT_SYMBOL_GPL(lvs_nl_parse_nested);
+EXPORT_SYMBOL_IF_KUNIT(lvs_nl_parse_nested);
 
 /* The top-level attributes of a request, validated. */
 static int lvs_nl_parse_request(struct nlattr **tb, const struct nlmsghdr *nlh,

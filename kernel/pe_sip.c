@@ -158,7 +158,7 @@ unsigned int lvs_pe_sip_callid(const char *msg, unsigned int len,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(lvs_pe_sip_callid);
+EXPORT_SYMBOL_IF_KUNIT(lvs_pe_sip_callid);
 
 /*
  * Is @pkt @skb's own UDP datagram? Not when it is the one an ICMP error

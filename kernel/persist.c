@@ -82,7 +82,7 @@ void lvs_persist_key(const struct lvs_service *svc,
 		key->param.vaddr = &key->mark;
 	}
 }
-EXPORT_SYMBOL_GPL(lvs_persist_key);
+EXPORT_SYMBOL_IF_KUNIT(lvs_persist_key);
 
 /* The persistence engine called @name, or NULL. */
 const struct lvs_pe *lvs_pe_find(const char *name)

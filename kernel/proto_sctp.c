@@ -135,7 +135,7 @@ bool lvs_sctp_parse(const struct sk_buff *skb, unsigned int l4off,
 	pkt->event = event;
 	return true;
 }
-EXPORT_SYMBOL_GPL(lvs_sctp_parse);
+EXPORT_SYMBOL_IF_KUNIT(lvs_sctp_parse);
 
 /* Short names for the table cells only. */
 #define S_NO	LVS_SCTP_S_NONE
@@ -271,4 +271,4 @@ const struct lvs_proto lvs_proto_sctp = {
 	.next_state	= sctp_next_state,
 	.can_schedule	= sctp_can_schedule,
 };
-EXPORT_SYMBOL_GPL(lvs_proto_sctp);
+EXPORT_SYMBOL_IF_KUNIT(lvs_proto_sctp);

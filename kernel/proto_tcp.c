@@ -248,4 +248,4 @@ const struct lvs_proto lvs_proto_tcp = {
 	.next_state_secure = tcp_next_state_secure,
 	.can_schedule	= tcp_can_schedule,
 };
-EXPORT_SYMBOL_GPL(lvs_proto_tcp);
+EXPORT_SYMBOL_IF_KUNIT(lvs_proto_tcp);

@@ -45,4 +45,4 @@ const struct lvs_proto lvs_proto_udp = {
 	.next_state	= udp_next_state,
 	.can_schedule	= udp_can_schedule,
 };
-EXPORT_SYMBOL_GPL(lvs_proto_udp);
+EXPORT_SYMBOL_IF_KUNIT(lvs_proto_udp);

@@ -97,10 +97,22 @@ const struct lvs_scheduler *lvs_sched_get(const char *name)
 		return NULL;
 	return lvs_sched_try_get(name);
 }
-EXPORT_SYMBOL_GPL(lvs_sched_get);
+EXPORT_SYMBOL_IF_KUNIT(lvs_sched_get);
 
 void lvs_sched_put(const struct lvs_scheduler *sched)
 {
 	module_put(sched->owner);
 }
-EXPORT_SYMBOL_GPL(lvs_sched_put);
+EXPORT_SYMBOL_IF_KUNIT(lvs_sched_put);
+
+unsigned long lvs_sched_lblc_expiration(const struct lvs_service *svc)
+{
+	return READ_ONCE(svc->lnet->sysctl.lblc_expiration);
+}
+EXPORT_SYMBOL_GPL(lvs_sched_lblc_expiration);
+
+unsigned long lvs_sched_lblcr_expiration(const struct lvs_service *svc)
+{
+	return READ_ONCE(svc->lnet->sysctl.lblcr_expiration);
+}
+EXPORT_SYMBOL_GPL(lvs_sched_lblcr_expiration);

@@ -232,7 +232,15 @@ void lvs_dest_update_overload(struct lvs_dest *dest)
 	if (!upper || (lower ? conns < lower : conns * 4 < upper * 3))
 		clear_bit(LVS_DEST_OVERLOAD, &dest->flags);
 }
-EXPORT_SYMBOL_GPL(lvs_dest_update_overload);
+EXPORT_SYMBOL_IF_KUNIT(lvs_dest_update_overload);
+
+#ifdef CONFIG_LOCKDEP
+bool lvs_service_config_held(const struct lvs_service *svc)
+{
+	return lockdep_is_held(&svc->lnet->config_mutex);
+}
+EXPORT_SYMBOL_GPL(lvs_service_config_held);
+#endif
 
 static void lvs_dest_apply(struct lvs_dest *dest,
 			   const struct lvs_dest_cfg *cfg)

@@ -27,7 +27,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 #define DH_TAB_BITS	8
 #define DH_TAB_SIZE	BIT(DH_TAB_BITS)
@@ -54,7 +54,7 @@ static void dh_fill(struct lvs_service *svc, struct lvs_sched_state *st)
 	struct lvs_dest *dest = NULL;
 	int i;
 
-	lockdep_assert_held(&svc->lnet->config_mutex);
+	lockdep_assert(lvs_service_config_held(svc));
 	for (i = 0; i < DH_TAB_SIZE; i++) {
 		if (!list_empty(&svc->dests)) {
 			pos = pos->next;
@@ -84,7 +84,7 @@ static void dh_done_service(struct lvs_service *svc)
 	struct lvs_sched_state *st;
 
 	st = rcu_replace_pointer(svc->sched_state, NULL,
-				 lockdep_is_held(&svc->lnet->config_mutex));
+				 lvs_service_config_held(svc));
 	kfree_rcu(st, rcu);
 }
 
@@ -93,7 +93,7 @@ static int dh_dests_changed(struct lvs_service *svc, struct lvs_dest *dest)
 	struct lvs_sched_state *st, *old;
 
 	old = rcu_dereference_protected(svc->sched_state,
-					lockdep_is_held(&svc->lnet->config_mutex));
+					lvs_service_config_held(svc));
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st) {
 		dh_fill(svc, old);

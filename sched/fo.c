@@ -14,7 +14,7 @@
 #include <linux/module.h>
 #include <linux/rculist.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 static struct lvs_dest *fo_schedule(struct lvs_service *svc,
 				    const struct lvs_packet *pkt)

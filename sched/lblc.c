@@ -71,7 +71,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 #define LBLC_TAB_BITS		10
 #define LBLC_TAB_SIZE		BIT(LBLC_TAB_BITS)
@@ -249,7 +249,7 @@ static void lblc_cleanup(struct work_struct *work)
 	entries = st->entries;
 	spin_unlock_bh(lock);
 	if (st->runs % LBLC_SWEEP_EVERY == 0) {
-		idle = READ_ONCE(st->svc->lnet->sysctl.lblc_expiration);
+		idle = lvs_sched_lblc_expiration(st->svc);
 		st->runs = 1;
 	} else if (entries <= LBLC_MAX_SIZE) {
 		st->runs++;
@@ -355,7 +355,7 @@ static int lblc_add_dest(struct lvs_service *svc, struct lvs_dest *dest)
 	u16 i;
 
 	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->lnet->config_mutex));
+				       lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	i = lblc_server_slot(st, dest);
 	if (i == LBLC_NIL) {
@@ -395,7 +395,7 @@ static int lblc_del_dest(struct lvs_service *svc, struct lvs_dest *dest)
 	u16 i;
 
 	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->lnet->config_mutex));
+				       lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	i = lblc_server_of(st, dest);
 	if (i != LBLC_NIL)
@@ -445,39 +445,13 @@ static void lblc_done_service(struct lvs_service *svc)
 	struct lvs_sched_state *st;
 
 	st = rcu_replace_pointer(svc->sched_state, NULL,
-				 lockdep_is_held(&svc->lnet->config_mutex));
+				 lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	st->dead = true;
 	spin_unlock_bh(&svc->sched_lock);
 	cancel_delayed_work_sync(&st->cleanup);
 	cancel_work_sync(&st->grow);
 	call_rcu(&st->rcu, lblc_free);
-}
-
-/* The weighted least-connection real server, or NULL. */
-static struct lvs_dest *lblc_least(struct lvs_service *svc)
-{
-	struct lvs_dest *dest, *least = NULL;
-	int loh = 0, doh;
-
-	list_for_each_entry_rcu(dest, &svc->dests, list) {
-		if (test_bit(LVS_DEST_OVERLOAD, &dest->flags))
-			continue;
-		if (!least) {
-			if (READ_ONCE(dest->weight) > 0) {
-				least = dest;
-				loh = lvs_dest_load(dest);
-			}
-			continue;
-		}
-		doh = lvs_dest_load(dest);
-		if ((s64)loh * READ_ONCE(dest->weight) >
-		    (s64)doh * READ_ONCE(least->weight)) {
-			least = dest;
-			loh = doh;
-		}
-	}
-	return least;
 }
 
 /* More active connections than weight, while another has under half. */
@@ -511,7 +485,7 @@ static struct lvs_dest *lblc_schedule(struct lvs_service *svc,
 		    READ_ONCE(dest->weight) > 0 && !lblc_overloaded(svc, dest))
 			goto out;
 	}
-	dest = lblc_least(svc);
+	dest = lvs_sched_least(svc, lvs_dest_load, false);
 	if (!dest || st->dead)
 		goto out;
 	/* none while ->add_dest() has yet to see a new real server */

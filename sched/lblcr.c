@@ -86,7 +86,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 #define LBLCR_TAB_BITS		10
 #define LBLCR_TAB_SIZE		BIT(LBLCR_TAB_BITS)
@@ -329,7 +329,7 @@ static void lblcr_cleanup(struct work_struct *work)
 	entries = st->entries;
 	spin_unlock_bh(lock);
 	if (st->runs % LBLCR_SWEEP_EVERY == 0) {
-		idle = READ_ONCE(st->svc->lnet->sysctl.lblcr_expiration);
+		idle = lvs_sched_lblcr_expiration(st->svc);
 		st->runs = 1;
 	} else if (entries <= LBLCR_MAX_SIZE) {
 		st->runs++;
@@ -436,7 +436,7 @@ static int lblcr_add_dest(struct lvs_service *svc, struct lvs_dest *dest)
 	u16 i;
 
 	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->lnet->config_mutex));
+				       lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	i = lblcr_server_slot(st, dest);
 	if (i == LBLCR_NO_SERVER) {
@@ -476,7 +476,7 @@ static int lblcr_del_dest(struct lvs_service *svc, struct lvs_dest *dest)
 	u16 i;
 
 	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->lnet->config_mutex));
+				       lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	i = lblcr_server_of(st, dest);
 	if (i != LBLCR_NO_SERVER)
@@ -528,39 +528,13 @@ static void lblcr_done_service(struct lvs_service *svc)
 	struct lvs_sched_state *st;
 
 	st = rcu_replace_pointer(svc->sched_state, NULL,
-				 lockdep_is_held(&svc->lnet->config_mutex));
+				 lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	st->dead = true;
 	spin_unlock_bh(&svc->sched_lock);
 	cancel_delayed_work_sync(&st->cleanup);
 	cancel_work_sync(&st->grow);
 	call_rcu(&st->rcu, lblcr_free);
-}
-
-/* The service's weighted least-connection real server, or NULL. */
-static struct lvs_dest *lblcr_least(struct lvs_service *svc)
-{
-	struct lvs_dest *dest, *least = NULL;
-	int loh = 0, doh;
-
-	list_for_each_entry_rcu(dest, &svc->dests, list) {
-		if (test_bit(LVS_DEST_OVERLOAD, &dest->flags))
-			continue;
-		if (!least) {
-			if (READ_ONCE(dest->weight) > 0) {
-				least = dest;
-				loh = lvs_dest_load(dest);
-			}
-			continue;
-		}
-		doh = lvs_dest_load(dest);
-		if ((s64)loh * READ_ONCE(dest->weight) >
-		    (s64)doh * READ_ONCE(least->weight)) {
-			least = dest;
-			loh = doh;
-		}
-	}
-	return least;
 }
 
 /* The weighted least-connection member of @e's set, or NULL. */
@@ -651,7 +625,7 @@ static struct lvs_dest *lblcr_schedule(struct lvs_service *svc,
 		dest = lblcr_set_min(st, e);
 		if (e->size > 1 &&
 		    time_after(jiffies, e->lastmod +
-			       READ_ONCE(svc->lnet->sysctl.lblcr_expiration))) {
+			       lvs_sched_lblcr_expiration(svc))) {
 			most = lblcr_set_max(st, e);
 			if (most)
 				lblcr_set_erase(st, e, most);
@@ -659,7 +633,7 @@ static struct lvs_dest *lblcr_schedule(struct lvs_service *svc,
 		if (dest && !lblcr_overloaded(svc, dest))
 			goto out;
 	}
-	dest = lblcr_least(svc);
+	dest = lvs_sched_least(svc, lvs_dest_load, false);
 	if (!dest || st->dead)
 		goto out;
 	/* none while ->add_dest() has yet to see a new real server */

@@ -58,7 +58,7 @@
 #include <linux/siphash.h>
 #include <linux/slab.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 #define MH_TAB_SIZE	4093	/* primes[CONFIG_IP_VS_MH_TAB_INDEX - 8] */
 #define MH_TAB_BITS	6	/* CONFIG_IP_VS_MH_TAB_INDEX / 2 */
@@ -192,7 +192,7 @@ static void mh_scrub(struct lvs_service *svc, struct lvs_sched_state *st,
 	unsigned int i;
 
 	t = rcu_dereference_protected(st->table,
-				      lockdep_is_held(&svc->lnet->config_mutex));
+				      lvs_service_config_held(svc));
 	for (i = 0; t && i < MH_TAB_SIZE; i++)
 		if (rcu_access_pointer(t->slot[i]) == dest)
 			RCU_INIT_POINTER(t->slot[i], NULL);
@@ -214,7 +214,7 @@ static int mh_rebuild(struct lvs_service *svc, struct lvs_dest *dest,
 	int g = 0;
 
 	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->lnet->config_mutex));
+				       lvs_service_config_held(svc));
 	list_for_each_entry(d, &svc->dests, list)
 		n++;
 	if (n > MH_TAB_SIZE)
@@ -239,7 +239,7 @@ static int mh_rebuild(struct lvs_service *svc, struct lvs_dest *dest,
 		kfree(s);
 	}
 	old = rcu_replace_pointer(st->table, t,
-				  lockdep_is_held(&svc->lnet->config_mutex));
+				  lvs_service_config_held(svc));
 	if (old)
 		kfree_rcu(old, rcu);
 	kfree(st->weights);
@@ -278,9 +278,9 @@ static void mh_done_service(struct lvs_service *svc)
 	struct mh_table *t;
 
 	st = rcu_replace_pointer(svc->sched_state, NULL,
-				 lockdep_is_held(&svc->lnet->config_mutex));
+				 lvs_service_config_held(svc));
 	t = rcu_dereference_protected(st->table,
-				      lockdep_is_held(&svc->lnet->config_mutex));
+				      lvs_service_config_held(svc));
 	if (t)
 		kfree_rcu(t, rcu);
 	kfree(st->weights);

@@ -14,30 +14,12 @@
 #include <linux/module.h>
 #include <linux/rculist.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 static struct lvs_dest *nq_schedule(struct lvs_service *svc,
 				    const struct lvs_packet *pkt)
 {
-	int active, weight, least_delay = 0, least_weight = 0;
-	struct lvs_dest *dest, *least = NULL;
-
-	list_for_each_entry_rcu(dest, &svc->dests, list) {
-		weight = READ_ONCE(dest->weight);
-		if (test_bit(LVS_DEST_OVERLOAD, &dest->flags) || !weight)
-			continue;
-		active = atomic_read(&dest->activeconns);
-		if (!active)
-			return dest;
-		/* only a strictly shorter delay replaces the best */
-		if (least &&
-		    (s64)least_delay * weight <= (s64)(active + 1) * least_weight)
-			continue;
-		least = dest;
-		least_delay = active + 1;
-		least_weight = weight;
-	}
-	return least;
+	return lvs_sched_least(svc, lvs_dest_delay, true);
 }
 
 static struct lvs_scheduler nq_scheduler = {

@@ -14,7 +14,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 struct lvs_sched_state {
 	struct list_head *last;		/* sched_lock */
@@ -43,7 +43,7 @@ static int rr_del_dest(struct lvs_service *svc, struct lvs_dest *dest)
 	struct lvs_sched_state *st;
 
 	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->lnet->config_mutex));
+				       lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	/* dest is unlinked, but its next still points into the list */
 	if (st->last == &dest->list)

@@ -16,35 +16,12 @@
 #include <linux/module.h>
 #include <linux/rculist.h>
 
-#include "lvs.h"
-
-static int sed_delay(const struct lvs_dest *dest)
-{
-	return atomic_read(&dest->activeconns) + 1;
-}
+#include "lvs_sched.h"
 
 static struct lvs_dest *sed_schedule(struct lvs_service *svc,
 				     const struct lvs_packet *pkt)
 {
-	int delay, weight, least_delay = 0, least_weight = 0;
-	struct lvs_dest *dest, *least = NULL;
-
-	list_for_each_entry_rcu(dest, &svc->dests, list) {
-		if (test_bit(LVS_DEST_OVERLOAD, &dest->flags))
-			continue;
-		weight = READ_ONCE(dest->weight);
-		if (!least && weight <= 0)
-			continue;
-		delay = sed_delay(dest);
-		/* only a strictly shorter delay replaces the best */
-		if (least &&
-		    (s64)least_delay * weight <= (s64)delay * least_weight)
-			continue;
-		least = dest;
-		least_delay = delay;
-		least_weight = weight;
-	}
-	return least;
+	return lvs_sched_least(svc, lvs_dest_delay, false);
 }
 
 static struct lvs_scheduler sed_scheduler = {

@@ -33,7 +33,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 #define SH_TAB_BITS	8
 #define SH_TAB_SIZE	BIT(SH_TAB_BITS)
@@ -71,7 +71,7 @@ static void sh_fill(struct lvs_service *svc, struct lvs_sched_state *st)
 	struct lvs_dest *dest = NULL;
 	int i, taken = 0;
 
-	lockdep_assert_held(&svc->lnet->config_mutex);
+	lockdep_assert(lvs_service_config_held(svc));
 	if (!list_empty(&svc->dests))
 		dest = sh_next(svc, NULL);
 	for (i = 0; i < SH_TAB_SIZE; i++) {
@@ -101,7 +101,7 @@ static void sh_done_service(struct lvs_service *svc)
 	struct lvs_sched_state *st;
 
 	st = rcu_replace_pointer(svc->sched_state, NULL,
-				 lockdep_is_held(&svc->lnet->config_mutex));
+				 lvs_service_config_held(svc));
 	kfree_rcu(st, rcu);
 }
 
@@ -110,7 +110,7 @@ static int sh_dests_changed(struct lvs_service *svc, struct lvs_dest *dest)
 	struct lvs_sched_state *st, *old;
 
 	old = rcu_dereference_protected(svc->sched_state,
-					lockdep_is_held(&svc->lnet->config_mutex));
+					lvs_service_config_held(svc));
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st) {
 		sh_fill(svc, old);

@@ -25,7 +25,7 @@
 #include <linux/random.h>
 #include <linux/rculist.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 static bool twos_usable(const struct lvs_dest *dest, int weight)
 {

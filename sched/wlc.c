@@ -18,30 +18,12 @@
 #include <linux/module.h>
 #include <linux/rculist.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 static struct lvs_dest *wlc_schedule(struct lvs_service *svc,
 				     const struct lvs_packet *pkt)
 {
-	int load, weight, least_load = 0, least_weight = 0;
-	struct lvs_dest *dest, *least = NULL;
-
-	list_for_each_entry_rcu(dest, &svc->dests, list) {
-		if (test_bit(LVS_DEST_OVERLOAD, &dest->flags))
-			continue;
-		weight = READ_ONCE(dest->weight);
-		if (!least && weight <= 0)
-			continue;
-		load = lvs_dest_load(dest);
-		/* only a strictly smaller load per weight replaces the best */
-		if (least &&
-		    (s64)least_load * weight <= (s64)load * least_weight)
-			continue;
-		least = dest;
-		least_load = load;
-		least_weight = weight;
-	}
-	return least;
+	return lvs_sched_least(svc, lvs_dest_load, false);
 }
 
 static struct lvs_scheduler wlc_scheduler = {

@@ -18,7 +18,7 @@
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
-#include "lvs.h"
+#include "lvs_sched.h"
 
 struct lvs_sched_state {
 	struct lvs_dest *cl;	/* last choice; the list head at first */
@@ -69,7 +69,7 @@ static int wrr_dests_changed(struct lvs_service *svc, struct lvs_dest *dest)
 	struct lvs_sched_state *st;
 
 	st = rcu_dereference_protected(svc->sched_state,
-				       lockdep_is_held(&svc->lnet->config_mutex));
+				       lvs_service_config_held(svc));
 	spin_lock_bh(&svc->sched_lock);
 	wrr_reset(svc, st);
 	if (st->cw > st->mw || !st->cw)

@@ -85,7 +85,7 @@ void lvs_encap_init(struct lvs_encap *enc, const struct lvs_dest *dest,
 		break;
 	}
 }
-EXPORT_SYMBOL_GPL(lvs_encap_init);
+EXPORT_SYMBOL_IF_KUNIT(lvs_encap_init);
 
 /*
  * The GUE header and its remote checksum option, pushed in front of the

@@ -69,7 +69,7 @@ __le32 lvs_sctp_csum_update(__le32 check, __be32 from, __be32 to,
 	crc = __crc32c_le_shift(crc, len - sizeof(diff));
 	return check ^ cpu_to_le32(crc);
 }
-EXPORT_SYMBOL_GPL(lvs_sctp_csum_update);
+EXPORT_SYMBOL_IF_KUNIT(lvs_sctp_csum_update);
 
 /*
  * Update the CRC of an SCTP packet whose source (@source) or destination

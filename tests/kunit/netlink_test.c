@@ -165,3 +165,5 @@ kunit_test_suite(lvs_netlink_suite);
 
 MODULE_DESCRIPTION("KUnit tests for lvs");
 MODULE_LICENSE("GPL");
+/* the core's internals the suites call, exported for KUnit only */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
