@@ -21,6 +21,7 @@
 #   The director rewrites the VIP to a real server's address and, as their
 #   default route, the answers back.
 . "$(dirname "$0")/_lib.sh"
+. "$(dirname "$0")/_forwarding.sh"
 
 load_balancer
 make_topology nat

@@ -28,6 +28,7 @@
 #   tunnel and answers from the VIP through its route to the client's
 #   network: the client's leg on the lan (eth1).
 . "$(dirname "$0")/_lib.sh"
+. "$(dirname "$0")/_forwarding.sh"
 
 load_balancer
 make_topology tun

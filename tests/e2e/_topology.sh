@@ -1,0 +1,255 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test network: namespaces and links, the real servers' responders, and
+# the virtual services on the director (ipvsadm).
+# Sourced by _lib.sh (scenarios source _lib.sh alone).
+
+# -- the network ---------------------------------------------------------------
+#
+# Namespaces client, director, lan, rs1 rs2 rs3. The client and the director
+# share a veth link, 10.0.1.0/24 and fd00:1::/64, on which the director holds
+# the VIP. lan is a switch: its bridge joins the director and the real
+# servers, 10.0.2.0/24 and fd00:2::/64; their default route is the director.
+# For DR and TUN the client has a second leg on that switch, 10.0.2.2 and
+# fd00:2::2, which the real servers use as their route back to the client,
+# so that their answers bypass the director, as in a classic LVS-DR site.
+
+real_servers=(rs1 rs2 rs3)
+families=(4 6)
+protocols=(tcp udp)
+port=80
+declare -A vip=([4]=10.0.1.100 [6]=fd00:1::100)
+
+# in_ns NAMESPACE COMMAND...: (nsenter is cheaper than ip netns exec, and
+# nothing here needs the namespace's /sys)
+in_ns() {
+	nsenter --net="/run/netns/$1" "${@:2}"
+}
+
+# The real server's own address: rip FAMILY rsN
+rip() {
+	case $1 in
+	4) echo "10.0.2.1${2#rs}" ;;
+	6) echo "fd00:2::1${2#rs}" ;;
+	esac
+}
+
+# ADDRESS:PORT as ipvsadm and socat write it: hostport FAMILY ADDRESS
+hostport() {
+	case $1 in
+	4) echo "$2:$port" ;;
+	6) echo "[$2]:$port" ;;
+	esac
+}
+
+kill_in_ns() {
+	local pids
+	pids=$(ip netns pids "$1" 2>/dev/null) || return 0
+	# shellcheck disable=SC2086 # a list of process ids
+	[ -z "$pids" ] || kill $pids 2>/dev/null
+	wait_for 5 [ -z "$(ip netns pids "$1" 2>/dev/null)" ]
+}
+
+# add_namespace NAME SYSCTL=VALUE...
+add_namespace() {
+	local ns=$1
+	shift
+	ip netns add "$ns" || fail "ip netns add $ns"
+	on_exit "ip netns del $ns"
+	on_exit "kill_in_ns $ns"
+	# Addresses usable at once, no reverse-path filter.
+	in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		"$@" || fail "sysctl in $ns"
+}
+
+# in_batch NAMESPACE: ip commands from stdin, run in that namespace
+in_batch() {
+	ip -n "$1" -batch - || fail "ip commands in $1"
+}
+
+# make_topology nat|dr|tun: the namespaces, links and addresses, and what
+# each real server needs for that forwarding method.
+method=
+fwd=
+make_topology() {
+	local rs ports=() rs_sysctls=()
+	method=$1
+	case $method in
+	nat) fwd=-m ;;
+	dr) fwd=-g ;;
+	tun) fwd=-i ;;
+	*) fail "make_topology: unknown method $method" ;;
+	esac
+	quietly modprobe -a veth bridge ipip ip6_tunnel || true
+
+	# DR and TUN: the real servers hold the VIP and never answer ARP
+	# for it.
+	[ "$method" = nat ] ||
+		rs_sysctls=(net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2)
+	# A connect that gets no answer fails after 3 s, not 2 min.
+	add_namespace client net.ipv4.tcp_syn_retries=1
+	add_namespace director net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1
+	add_namespace lan
+	for rs in "${real_servers[@]}"; do
+		add_namespace "$rs" "${rs_sysctls[@]}"
+	done
+	# Before the namespaces go: flush the table, so that nothing in a
+	# dying namespace pins a scheduler module.
+	on_exit "in_ns director ipvsadm -C"
+
+	{
+		cat <<-EOF
+		link add eth0 type veth peer name eth0 netns director
+		addr add 10.0.1.2/24 dev eth0
+		addr add fd00:1::2/64 dev eth0 nodad
+		link set eth0 up
+		EOF
+		[ "$method" = nat ] || cat <<-EOF
+		link add eth1 type veth peer name client netns lan
+		addr add 10.0.2.2/24 dev eth1
+		addr add fd00:2::2/64 dev eth1 nodad
+		link set eth1 up
+		EOF
+	} | in_batch client
+	in_batch director <<-EOF
+	addr add 10.0.1.1/24 dev eth0
+	addr add ${vip[4]}/32 dev eth0
+	addr add fd00:1::1/64 dev eth0 nodad
+	addr add ${vip[6]}/128 dev eth0 nodad
+	link set eth0 up
+	link add eth1 type veth peer name director netns lan
+	addr add 10.0.2.1/24 dev eth1
+	addr add fd00:2::1/64 dev eth1 nodad
+	link set eth1 up
+	EOF
+	ports=(director "${real_servers[@]}")
+	[ "$method" = nat ] || ports+=(client)
+	{
+		echo "link add br0 type bridge mcast_snooping 0"
+		for rs in "${real_servers[@]}"; do
+			echo "link add $rs type veth peer name eth0 netns $rs"
+		done
+		for rs in "${ports[@]}"; do
+			echo "link set $rs master br0 up"
+		done
+		echo "link set br0 up"
+	} | in_batch lan
+	for rs in "${real_servers[@]}"; do
+		{
+			cat <<-EOF
+			addr add $(rip 4 "$rs")/24 dev eth0
+			addr add $(rip 6 "$rs")/64 dev eth0 nodad
+			link set eth0 up
+			route add default via 10.0.2.1
+			route add default via fd00:2::1
+			EOF
+			[ "$method" = nat ] || cat <<-EOF
+			route add 10.0.1.0/24 via 10.0.2.2
+			route add fd00:1::/64 via fd00:2::2
+			EOF
+			case $method in
+			dr)
+				echo "addr add ${vip[4]}/32 dev lo"
+				echo "addr add ${vip[6]}/128 dev lo nodad"
+				;;
+			tun)
+				cat <<-EOF
+				link add tun4 type ipip local $(rip 4 "$rs")
+				link add tun6 type ip6tnl mode ip6ip6 local $(rip 6 "$rs")
+				link set tun4 up
+				link set tun6 up
+				addr add ${vip[4]}/32 dev tun4
+				addr add ${vip[6]}/128 dev tun6 nodad
+				EOF
+				;;
+			esac
+		} | in_batch "$rs"
+	done
+}
+
+# -- the real servers' responders ----------------------------------------------
+#
+# Each real server answers on port $port, TCP and UDP, IPv4 and IPv6, with its
+# name: a TCP connection gets "rsN" at once, then "rsN LINE" for each LINE
+# the client sends, until it closes (socat and _responder.sh); a UDP
+# datagram gets one datagram "rsN\n" (_udp_responder.py). One socat listens
+# for TCP on all addresses, both families; one UDP responder per family, on
+# the address the director forwards to (the real server's own for NAT, the
+# VIP for DR and TUN), so that its answers leave from that address.
+
+e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+responders_listening() {
+	local rs
+	for rs in "${real_servers[@]}"; do
+		[ "$(ss -N "$rs" -Hltun "sport = :$port" | wc -l)" = 3 ] || return 1
+	done
+}
+
+start_responders() {
+	local rs fam addr
+	for rs in "${real_servers[@]}"; do
+		in_ns "$rs" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork,backlog=256" \
+			"EXEC:busybox sh $e2e_dir/_responder.sh $rs" \
+			</dev/null >/dev/null &
+		for fam in "${families[@]}"; do
+			addr=${vip[$fam]}
+			[ "$method" = nat ] && addr=$(rip "$fam" "$rs")
+			in_ns "$rs" /usr/bin/python3 "$e2e_dir/_udp_responder.py" \
+				"$rs" "$addr" "$port" </dev/null >/dev/null &
+		done
+	done
+	wait_for 90 responders_listening || fail "the responders do not listen"
+}
+
+# -- the director's table ------------------------------------------------------
+
+lb() {
+	in_ns director ipvsadm "$@"
+}
+
+# The service as ipvsadm names it: service PROTO FAMILY
+service() {
+	case $1 in
+	tcp) echo "-t $(hostport "$2" "${vip[$2]}")" ;;
+	udp) echo "-u $(hostport "$2" "${vip[$2]}")" ;;
+	esac
+}
+
+# on_service PROTO FAMILY COMMAND [ARGS...]: ipvsadm COMMAND on that service
+on_service() {
+	local opt=-t
+	[ "$1" = tcp ] || opt=-u
+	lb "$3" "$opt" "$(hostport "$2" "${vip[$2]}")" "${@:4}"
+}
+
+# add_services SCHEDULER WEIGHT-OF-rs1 WEIGHT-OF-rs2 WEIGHT-OF-rs3: the four
+# services, each with the three real servers, added in that order. The
+# commands are ipvsadm's own -A and -a, given in one go to ipvsadm -R.
+add_services() {
+	local sched=$1 fam proto rs w rules=
+	shift
+	for fam in "${families[@]}"; do
+		for proto in "${protocols[@]}"; do
+			rules+="-A $(service "$proto" "$fam") -s $sched"$'\n'
+			w=("$@")
+			for rs in "${real_servers[@]}"; do
+				rules+="-a $(service "$proto" "$fam")"
+				rules+=" -r $(hostport "$fam" "$(rip "$fam" "$rs")") $fwd -w ${w[0]}"$'\n'
+				w=("${w[@]:1}")
+				tally "$proto" "$fam" "$rs" 0 0
+			done
+		done
+	done
+	lb -R <<<"$rules" || fail "ipvsadm -R: adding the $sched services"
+	log "services: -s $sched, $fwd, weights $*"
+}
+
+# set_weight PROTO FAMILY rsN WEIGHT
+set_weight() {
+	on_service "$1" "$2" -e -r "$(hostport "$2" "$(rip "$2" "$3")")" \
+		"$fwd" -w "$4" || fail "ipvsadm -e ipv$2 $1 $3 -w $4"
+}

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# What the client sends: rounds of requests to the VIP, who answered each,
+# and connections held open across a configuration change.
+# Sourced by _lib.sh (scenarios source _lib.sh alone).
+
+# -- the client ------------------------------------------------------------------
+
+# Each request leaves from a source port of its own, so that none can fall
+# into a connection that an earlier one left in the director's table.
+sport=40000
+
+# client_requests PROTO FAMILY COUNT SOURCE-PORT: from the client, COUNT TCP
+# connections or UDP datagrams to the VIP, one after the other, from
+# SOURCE-PORT on; prints who answered each, one line each ("-": nobody).
+#
+# One bash does them all through /dev/tcp and /dev/udp, for speed: under
+# emulation, starting a program costs more than the request. bash cannot
+# bind a source port, so the client's range of ephemeral ports is narrowed
+# to the one wanted before each connect. A UDP answer, "rsN\n", is read in
+# one read of 4 bytes (busybox head) with a time-out (coreutils timeout:
+# busybox's leaves a process behind holding the socket for a second).
+client_requests() {
+	# shellcheck disable=SC2016 # expanded by that bash
+	in_ns client bash -c '
+		proto=$1 vip=$2 port=$3 sport=$4 count=$5
+		range=/proc/sys/net/ipv4/ip_local_port_range
+		read -r saved <$range
+		for ((i = 0; i < count; i++)); do
+			echo "$((sport + i)) $((sport + i))" >$range
+			who=
+			if exec 3<>"/dev/$proto/$vip/$port"; then
+				if [ "$proto" = tcp ]; then
+					read -r -t 5 who <&3
+				else
+					echo ping >&3
+					who=$(timeout 5 busybox head -c 4 <&3 3<&-)
+				fi
+				exec 3<&-
+			fi
+			echo "${who:--}"
+		done
+		echo "$saved" >$range' client "$1" "${vip[$2]}" "$port" "$4" "$3"
+}
+
+# The file of who served what: one line per request, "ipv4 tcp rr 1 rs3".
+served=${LVS_OUT:-/tmp}/e2e/$e2e_name.$lvs_impl.served
+mkdir -p "$(dirname "$served")"
+rm -f "$served"
+
+# What each service ("tcp 4", ...) and each of its real servers ("tcp 4
+# rs1") was sent since the service was made: connections, and for UDP the
+# datagrams (one each way per request).
+declare -A conns_of=() datagrams_of=()
+
+# tally PROTO FAMILY rsN CONNS DATAGRAMS
+tally() {
+	local key
+	for key in "$1 $2" "$1 $2 $3"; do
+		conns_of["$key"]=$((${conns_of["$key"]:-0} + $4))
+		datagrams_of["$key"]=$((${datagrams_of["$key"]:-0} + $5))
+	done
+}
+
+# Who answered each request of the last round, and the last round of each
+# service.
+answers=()
+declare -A last_round=()
+
+# round PROTO FAMILY PHASE COUNT: COUNT requests, one after the other; who
+# answered goes to $answers and $served.
+round() {
+	local proto=$1 fam=$2 phase=$3 count=$4 i
+	# (not < <(...): the VM has no /dev/fd)
+	mapfile -t answers <<<"$(client_requests "$proto" "$fam" "$count" "$sport")"
+	sport=$((sport + count))
+	for ((i = 0; i < count; i++)); do
+		echo "ipv$fam $proto $phase $((i + 1)) ${answers[i]:--}" >>"$served"
+	done
+	log "ipv$fam $proto $phase: ${answers[*]}"
+	[ ${#answers[@]} = "$count" ] ||
+		fail "ipv$fam $proto $phase: ${#answers[@]} answers to $count requests"
+	for ((i = 0; i < count; i++)); do
+		[ "${answers[i]}" != - ] ||
+			fail "ipv$fam $proto $phase: request $((i + 1)) got no answer"
+		tally "$proto" "$fam" "${answers[i]}" 1 1
+	done
+	last_round["$proto $fam"]="${answers[*]}"
+}
+
+# A held connection: for TCP, one kept open; for UDP, a source port used
+# again (its entry in the director's table lives on).
+hold() {
+	local proto=$1 fam=$2
+	held_by=
+	if [ "$proto" = tcp ]; then
+		coproc HELD { in_ns client socat -T 30 STDIO \
+			"TCP$fam:$(hostport "$fam" "${vip[$fam]}"),sourceport=$sport"; }
+		sport=$((sport + 1))
+		# shellcheck disable=SC2153 # HELD_PID: from coproc
+		held_pid=$HELD_PID held_in=${HELD[1]} held_out=${HELD[0]}
+		read -r -t 5 held_by <&"$held_out" || true
+	else
+		held_port=$sport
+		sport=$((sport + 1))
+		held_by=$(client_requests udp "$fam" 1 "$held_port")
+	fi
+	echo "ipv$fam $proto held 1 ${held_by:--}" >>"$served"
+	if [ -z "$held_by" ] || [ "$held_by" = - ]; then
+		fail "ipv$fam $proto: the held connection got no answer"
+	fi
+	tally "$proto" "$fam" "$held_by" 1 1
+}
+
+use_held() {
+	local proto=$1 fam=$2 reply=
+	if [ "$proto" = tcp ]; then
+		# (were the connection gone, no SIGPIPE: a missing answer says it)
+		trap '' PIPE
+		{ echo ping >&"$held_in"; } 2>/dev/null || true
+		trap - PIPE
+		read -r -t 5 reply <&"$held_out" || true
+		exec {held_in}>&-
+		wait "$held_pid" || true
+		reply=${reply% ping}
+	else
+		reply=$(client_requests udp "$fam" 1 "$held_port")
+		tally "$proto" "$fam" "$held_by" 0 1
+	fi
+	echo "ipv$fam $proto held 2 ${reply:--}" >>"$served"
+	expect_eq "$reply" "$held_by" "ipv$fam $proto: who answers the held connection"
+}
