@@ -27,8 +27,11 @@
 # twos' choices follow the weights (chi-square), and a UDP flow counts as
 # an inactive connection, never an active one. twos is random, so
 # its choices stay out of the compared file; the 6.1 ip_vs has no twos.
-# Last, ipvsadm -A accepts every scheduler's name and refuses an unknown
-# one with IPVS's error.
+# Last, ipvsadm -A accepts every scheduler's name, loading its module on
+# demand, and refuses an unknown one with IPVS's error; lvs then loads no
+# module: not one of its other modules (lvs_kunit), nor a scheduler
+# through a name that only looks like its alias (sched_wlc). (ip_vs loads
+# any ip_vs_<name>: -s pe_sip loads ip_vs_pe_sip.)
 #
 #   client                     director                       real servers
 #  +-------------------+     +-----------------------+     +--------------+
@@ -287,6 +290,7 @@ expect_fo() {
 # the InActConn add up to the flows served.
 expect_inactive() {
 	local tag=$1 svc=$2 list active inact
+	# shellcheck disable=SC2086 # $svc is ipvsadm's two words
 	list=$(lb -Ln $svc) || fail "$tag: ipvsadm -Ln $svc"
 	read -r active inact <<<"$(awk '$1 == "->" && $2 != "RemoteAddress:Port" {
 		a += $5; i += $6 } END { print a + 0, i + 0 }' <<<"$list")"
@@ -345,7 +349,23 @@ expect_twos() {
 # 2, ...) and ipvsadm -Ln shows it; an unknown name fails with ENOENT,
 # which ipvsadm words as below.
 check_names() {
-	local name i=0 add='' del='' list msg
+	local name i=0 add='' del='' list msg before prefix=lvs_
+	[ "$lvs_impl" = lvs ] || prefix=ip_vs_
+	unload_modules "${prefix}wlc"
+	for name in kunit sched_wlc pe_sip Wlc wlc/../rr; do
+		before=$(loaded_modules "$prefix")
+		if msg=$(lb -A -t 10.0.1.99:80 -s "$name" 2>&1); then
+			fail "ipvsadm -A -s $name succeeded"
+		fi
+		echo "names $name: $msg" >>"$served"
+		case $msg in
+		*"Scheduler or persistence engine not found"*) ;;
+		*) fail "ipvsadm -A -s $name: '$msg', not ENOENT's message" ;;
+		esac
+		[ "$lvs_impl" = ipvs ] ||
+			expect_eq "$(loaded_modules "$prefix")" "$before" \
+				"modules of $prefix* after ipvsadm -A -s $name"
+	done
 	for name in "${schedulers[@]}"; do
 		i=$((i + 1))
 		[ "$name" != twos ] || [ $have_twos = 1 ] || continue
@@ -363,6 +383,8 @@ check_names() {
 		[ "$name" = twos ] || echo "names $name ok" >>"$served"
 	done
 	lb -R <<<"$del" || fail "ipvsadm -D of those services"
+	grep -q "^${prefix}wlc " /proc/modules ||
+		fail "ipvsadm -A -s wlc did not load ${prefix}wlc"
 	if msg=$(lb -A -t 10.0.1.99:80 -s nosuch 2>&1); then
 		fail "ipvsadm -A -s nosuch succeeded"
 	fi
