@@ -21,9 +21,10 @@
  * period, so packet-path readers hold no reference.
  *
  * A connection holds a reference on its real server (dest), and counts in
- * its active or inactive connections as IPVS does: a new connection is
- * active, and moves between the two as its protocol state is one that
- * lvs_proto.active marks or not. A cache-bypass connection
+ * its active or inactive connections: a new connection is inactive
+ * (LVS_CONN_F_INACTIVE), and moves between the two only when its protocol
+ * state changes, to one that lvs_proto.active marks or not. A protocol
+ * without states (UDP) so stays inactive for its whole life. A cache-bypass connection
  * (LVS_CONN_F_BYPASS) has no real server: its packets go on to where
  * they were addressed, and it counts nowhere.
  */
@@ -330,7 +331,7 @@ static void lvs_conn_bind(struct lvs_conn *cp)
 	if (cp->flags & LVS_CONN_F_TEMPLATE) {
 		atomic_inc(&dest->persistconns);
 	} else {
-		atomic_inc(&dest->activeconns);
+		atomic_inc(&dest->inactconns);
 		lvs_dest_update_overload(dest);
 	}
 }
@@ -366,7 +367,7 @@ static bool lvs_conn_keep_pe_data(struct lvs_conn *cp,
  *
  * A template lasts the service's persistence timeout from its last use,
  * and counts among @dest's persistent connections; a connection counts
- * among its active ones.
+ * among its inactive ones until its protocol state makes it active.
  *
  * Return: the connection, now in the tables; or NULL when memory is short,
  * @dest is being freed, or the table refused it. If another CPU made the
@@ -397,6 +398,8 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 		cp->daddr = dest->addr;
 	cp->dport = dport;
 	cp->flags = fwd | flags;
+	if (!(flags & LVS_CONN_F_TEMPLATE))
+		cp->flags |= LVS_CONN_F_INACTIVE;
 	/* conntrack=1: the packets keep their conntrack entries (nfct.c) */
 	if (!(flags & LVS_CONN_F_TEMPLATE) &&
 	    READ_ONCE(lnet->sysctl.conntrack))

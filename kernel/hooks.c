@@ -3,7 +3,9 @@
  * The packet path: netfilter hooks at IPVS's hook points and priorities.
  *
  *   LOCAL_IN, priority NF_IP_PRI_NAT_SRC - 1: packets from clients to a
- *     virtual service (the VIP is a local address of the director). A
+ *     virtual service (the VIP is a local address of the director);
+ *     broadcast and multicast packets are left alone, even those that a
+ *     firewall-mark service would match. A
  *     packet of a known connection is sent on by the connection's
  *     transmitter; a packet that may open a connection (TCP SYN, SCTP
  *     INIT, any UDP datagram) to a service is scheduled to a real server
@@ -298,6 +300,9 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 	struct lvs_conn *cp;
 	bool new_conn = false;
 
+	/* only packets for this host: not broadcast nor multicast ones */
+	if (unlikely(skb->pkt_type != PACKET_HOST))
+		return NF_ACCEPT;
 	if (!lvs_parse(skb, af, &pkt))
 		return lvs_icmp_request(lnet, skb, &pkt);
 	cp = lvs_conn_in_lookup(lnet, &pkt);

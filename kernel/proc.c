@@ -10,9 +10,9 @@
  *
  * Readers walk the RCU structures the packet path uses, under
  * rcu_read_lock(), so concurrent changes can skip or repeat a line but
- * never show freed memory. ip_vs (services) restarts each chunk by
- * counting up to its position, as IPVS does; the connection files keep
- * their place in the table instead (see below).
+ * never show freed memory. Every file keeps its place between lines and
+ * between reads, so that listing N entries costs time in proportion to N
+ * (see below).
  */
 #include <linux/proc_fs.h>
 #include <linux/rhashtable.h>
@@ -34,32 +34,92 @@ static const char *lvs_fwd_name(unsigned int fwd)
 	return "Masq";
 }
 
-/* ip_vs: a service per line, each followed by its real servers. */
+/*
+ * ip_vs: a service per line, each followed by its real servers.
+ *
+ * The reader keeps a cursor on the service it showed last: its chain of
+ * the service table and its place in that chain, and its line number. The
+ * next line, in this read or the next one, is found from there, by
+ * walking at most the rest of that chain and the empty chains after it;
+ * only a seek elsewhere walks from the first chain again. Services added
+ * or removed between two reads may make the listing skip or repeat one.
+ */
+struct lvs_proc_svc_iter {
+	struct seq_net_private p;	/* first: for seq_file_net() */
+	unsigned int bucket;		/* the cursor's chain */
+	unsigned int index;		/* its place in the chain */
+	loff_t pos;			/* its *pos; 0: no cursor */
+};
 
-static struct lvs_service *lvs_proc_svc_at(struct lvs_net *lnet, loff_t pos)
+/*
+ * The service @index places into chain @bucket, or the first one of a later
+ * chain; it becomes the cursor. NULL past the last chain. Context: RCU.
+ */
+static struct lvs_service *lvs_proc_svc_from(struct lvs_net *lnet,
+					     struct lvs_proc_svc_iter *it,
+					     unsigned int bucket,
+					     unsigned int index)
 {
 	struct lvs_service *svc;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < LVS_SVC_BUCKETS; i++)
-		hlist_for_each_entry_rcu(svc, &lnet->svc_table[i], node)
-			if (pos-- == 0)
-				return svc;
+	for (; bucket < LVS_SVC_BUCKETS; bucket++, index = 0) {
+		i = 0;
+		hlist_for_each_entry_rcu(svc, &lnet->svc_table[bucket], node) {
+			if (i++ < index)
+				continue;
+			it->bucket = bucket;
+			it->index = index;
+			return svc;
+		}
+	}
 	return NULL;
+}
+
+/* The service after the cursor; the cursor moves to it. Context: RCU. */
+static struct lvs_service *lvs_proc_svc_step(struct lvs_net *lnet,
+					     struct lvs_proc_svc_iter *it)
+{
+	struct lvs_service *svc;
+
+	svc = lvs_proc_svc_from(lnet, it, it->bucket, it->index + 1);
+	it->pos = svc ? it->pos + 1 : 0;
+	return svc;
 }
 
 static void *lvs_proc_svc_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
+	struct lvs_net *lnet = lvs_net(seq_file_net(seq));
+	struct lvs_proc_svc_iter *it = seq->private;
+	struct lvs_service *svc;
+
 	rcu_read_lock();
-	return *pos ? lvs_proc_svc_at(lvs_net(seq_file_net(seq)), *pos - 1) :
-		      SEQ_START_TOKEN;
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	/* where the last read stopped: on the cursor, or the line after it */
+	if (it->pos && *pos == it->pos)
+		return lvs_proc_svc_from(lnet, it, it->bucket, it->index);
+	if (it->pos && *pos == it->pos + 1)
+		return lvs_proc_svc_step(lnet, it);
+	svc = lvs_proc_svc_from(lnet, it, 0, 0);
+	it->pos = svc ? 1 : 0;
+	while (svc && it->pos < *pos)
+		svc = lvs_proc_svc_step(lnet, it);
+	return svc;
 }
 
 static void *lvs_proc_svc_next(struct seq_file *seq, void *v, loff_t *pos)
 {
+	struct lvs_proc_svc_iter *it = seq->private;
+
 	++*pos;
-	return lvs_proc_svc_at(lvs_net(seq_file_net(seq)), *pos - 1);
+	if (v == SEQ_START_TOKEN) {
+		v = lvs_proc_svc_from(lvs_net(seq_file_net(seq)), it, 0, 0);
+		it->pos = v ? 1 : 0;
+		return v;
+	}
+	return lvs_proc_svc_step(lvs_net(seq_file_net(seq)), it);
 }
 
 static void lvs_proc_stop(struct seq_file *seq, void *v)
@@ -400,7 +460,7 @@ int lvs_proc_init(struct lvs_net *lnet)
 	struct net *net = lnet->net;
 
 	if (!proc_create_net("ip_vs", 0444, net->proc_net, &lvs_proc_svc_ops,
-			     sizeof(struct seq_net_private)) ||
+			     sizeof(struct lvs_proc_svc_iter)) ||
 	    !proc_create_data("ip_vs_conn", 0444, net->proc_net,
 			      &lvs_proc_conn_fops, lnet) ||
 	    !proc_create_data("ip_vs_conn_sync", 0444, net->proc_net,

@@ -30,9 +30,12 @@ static bool udp_can_schedule(const struct lvs_net *lnet, u8 event)
 	return true;
 }
 
-/* A UDP flow counts as an active connection for as long as it lives. */
+/*
+ * A UDP flow counts as an inactive connection for as long as it lives: it
+ * is made inactive and its state never changes.
+ */
 static const bool udp_active[LVS_UDP_S_COUNT] = {
-	[LVS_UDP_S_NORMAL] = true,
+	[LVS_UDP_S_NORMAL] = false,
 };
 
 const struct lvs_proto lvs_proto_udp = {

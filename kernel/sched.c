@@ -4,9 +4,12 @@
  *
  * Each scheduling algorithm is a module (a file in sched/, lvs_<name>.ko) that
  * registers a struct lvs_scheduler here at load. A service names its
- * scheduler; lvs_sched_get() finds it, loading "lvs_<name>" on demand
- * (each scheduler module carries MODULE_ALIAS("lvs_sched_<name>") too), and
- * pins the module for as long as the service uses it.
+ * scheduler; lvs_sched_get() finds it, loading the module on demand through
+ * the alias every scheduler module carries, MODULE_ALIAS("lvs_sched_<name>"),
+ * and pins the module for as long as the service uses it. The name comes
+ * from the user: it is only ever asked for as that alias, so it cannot load
+ * another lvs module (lvs_kunit, ...), and only when it is a word of
+ * lower-case letters, digits and '_' short enough to be a scheduler's.
  *
  * The list is short and changes only on module load and unload: a mutex
  * protects it, and lookups happen in process context only.
@@ -77,6 +80,20 @@ static const struct lvs_scheduler *lvs_sched_try_get(const char *name)
 	return sched;
 }
 
+/* Whether @name can be a scheduler's, so worth asking modprobe for. */
+static bool lvs_sched_name_valid(const char *name)
+{
+	size_t len = strnlen(name, LVS_SCHED_NAME_MAXLEN);
+	const char *p;
+
+	if (!len || len >= LVS_SCHED_NAME_MAXLEN)
+		return false;
+	for (p = name; *p; p++)
+		if (!islower(*p) && !isdigit(*p) && *p != '_')
+			return false;
+	return true;
+}
+
 /*
  * Find scheduler @name, loading its module if needed; NULL if none.
  * Context: process.
@@ -84,16 +101,12 @@ static const struct lvs_scheduler *lvs_sched_try_get(const char *name)
 const struct lvs_scheduler *lvs_sched_get(const char *name)
 {
 	const struct lvs_scheduler *sched;
-	const char *p;
 
 	sched = lvs_sched_try_get(name);
 	if (sched)
 		return sched;
-	/* Only ask modprobe for names that can be ours. */
-	for (p = name; *p; p++)
-		if (!isalnum(*p) && *p != '_')
-			return NULL;
-	if (request_module("lvs_%s", name))
+	if (!lvs_sched_name_valid(name) ||
+	    request_module("lvs_sched_%s", name))
 		return NULL;
 	return lvs_sched_try_get(name);
 }

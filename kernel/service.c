@@ -191,15 +191,27 @@ static void lvs_dest_free_rcu(struct rcu_head *head)
 
 /*
  * Drop a dest reference. The last one takes the dest out of the trash (if
- * it waited there) and frees it. Context: any, including softirq.
+ * it waited there) and frees it, and drops the reference dest->svc holds.
+ * Context: any, including softirq.
+ *
+ * dest->svc is read only once the count is zero. Before that, a dest in
+ * the trash may be revived into a new service (lvs_dest_revive(), which
+ * takes a reference with refcount_inc_not_zero() under trash_lock), and
+ * lvs_dest_move() then swaps dest->svc and puts the old service: a service
+ * read before our decrement could be that old one, put twice, with the new
+ * one leaked. At zero no reference is left to revive or move it with,
+ * and refcount_dec_and_test()'s ordering makes the last dest->svc written
+ * visible here.
  */
 void lvs_dest_put(struct lvs_dest *dest)
 {
-	struct lvs_service *svc = dest->svc;
-	struct lvs_net *lnet = svc->lnet;
+	struct lvs_service *svc;
+	struct lvs_net *lnet;
 
 	if (!refcount_dec_and_test(&dest->refcnt))
 		return;
+	svc = dest->svc;
+	lnet = svc->lnet;
 	spin_lock_bh(&lnet->trash_lock);
 	if (!list_empty(&dest->trash_list))
 		list_del(&dest->trash_list);
@@ -290,7 +302,9 @@ static bool lvs_service_same(const struct lvs_service *a,
  * @dest, removed with its service, comes back in @svc, the same service
  * made anew: it and its connections count there now, its counters from
  * zero, as in IPVS. Packets read dest->svc under RCU; the old service is
- * freed after a grace period.
+ * freed after a grace period. The caller holds a reference on @dest, so
+ * no lvs_dest_put() running meanwhile is the last one, the only one that
+ * reads dest->svc to put it.
  */
 static void lvs_dest_move(struct lvs_dest *dest, struct lvs_service *svc)
 {

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# The client of tests/e2e/schedulers.sh: COUNT TCP connections, one after
-# the other, each from a source address and port of its own choosing to
-# one of the destinations, each answered by a real server with its name.
+# The client of tests/e2e/schedulers.sh: COUNT TCP connections (--proto
+# udp: UDP flows of one datagram each), one after the other, each from a
+# source address and port of its own choosing to one of the destinations,
+# each answered by a real server with its name.
 # The stream is a function of the seed alone, so that two runs (ip_vs and
 # lvs) send the same connections in the same order.
 #
@@ -44,6 +45,7 @@ ap.add_argument("--addrs", type=int, default=64)
 ap.add_argument("--hold", type=float, default=0.0)
 ap.add_argument("--life", default="1-10")
 ap.add_argument("--dump")
+ap.add_argument("--proto", choices=("tcp", "udp"), default="tcp")
 
 
 def finish(sock):
@@ -78,6 +80,20 @@ def connect(family, src, sport, dst, port):
     return sock, name
 
 
+def ask(family, src, sport, dst, port):
+    """One datagram from (src, sport); the name in the answer, or "-"."""
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.settimeout(4)
+    try:
+        sock.bind((src, sport))
+        sock.sendto(b"?\n", (dst, port))
+        name = sock.recv(64).decode().strip() or "-"
+    except OSError:
+        name = "-"
+    sock.close()
+    return name
+
+
 def run(args):
     rng = random.Random(args.seed)
     dsts = args.dst.split(",")
@@ -107,6 +123,10 @@ def run(args):
         dst = rng.choice(dsts)
         keep = rng.random() < args.hold
         life = rng.randint(life_lo, life_hi)
+        if args.proto == "udp":
+            out.append(f"{n} {src} {sport} {dst} "
+                       f"{ask(family, src, sport, dst, args.port)}")
+            continue
         sock, name = connect(family, src, sport, dst, args.port)
         if sock is not None:
             if keep:

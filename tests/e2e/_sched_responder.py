@@ -5,7 +5,8 @@
 # Python takes seconds under emulation): for each NAME, a TCP listener on
 # PORT, IPv4 and IPv6, in the network namespace /run/netns/NAME. Every
 # connection gets "NAME\n" at once and stays open until the client closes
-# its side; then this side closes too.
+# its side; then this side closes too. A UDP socket on the same port
+# answers every datagram with "NAME\n".
 #
 #   _sched_responder.py PORT NAME...
 import ctypes
@@ -37,15 +38,31 @@ def listener(port):
     return sock
 
 
+def datagrams(port):
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    sock.bind(("::", port))
+    return sock
+
+
 port = int(sys.argv[1])
 sel = selectors.DefaultSelector()
 for name in sys.argv[2:]:
     # a socket stays in the namespace it was made in
     setns(f"/run/netns/{name}")
     sel.register(listener(port), selectors.EVENT_READ, (name + "\n").encode())
+    sel.register(datagrams(port), selectors.EVENT_READ,
+                 ("udp", (name + "\n").encode()))
 while True:
     for key, _ in sel.select():
         sock, answer = key.fileobj, key.data
+        if isinstance(answer, tuple):
+            try:
+                _, peer = sock.recvfrom(4096)
+                sock.sendto(answer[1], peer)
+            except OSError:
+                pass
+            continue
         if answer is not None:
             conn, _ = sock.accept()
             try:

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Every scheduler, fed the same services and the same stream of TCP
-# connections, picks the same real server for each connection as ip_vs
+# connections (and of UDP flows, for the schedulers that count
+# connections), picks the same real server for each connection as ip_vs
 # does: guest-check runs this against ip_vs and against lvs on the distro
 # kernel and compares the two .served files line by line (who served each
 # connection, and ipvsadm -Ln's active and inactive counts before the held
@@ -23,10 +24,14 @@
 # takes more connections than that (no connection ends during a case),
 # sh and mh without -port and dh send one source (dh: destination) to one
 # real server, wrr over whole cycles and fo follow their weights exactly,
-# and twos' choices follow the weights (chi-square). twos is random, so
+# twos' choices follow the weights (chi-square), and a UDP flow counts as
+# an inactive connection, never an active one. twos is random, so
 # its choices stay out of the compared file; the 6.1 ip_vs has no twos.
-# Last, ipvsadm -A accepts every scheduler's name and refuses an unknown
-# one with IPVS's error.
+# Last, ipvsadm -A accepts every scheduler's name, loading its module on
+# demand, and refuses an unknown one with IPVS's error; lvs then loads no
+# module: not one of its other modules (lvs_kunit), nor a scheduler
+# through a name that only looks like its alias (sched_wlc). (ip_vs loads
+# any ip_vs_<name>: -s pe_sip loads ip_vs_pe_sip.)
 #
 #   client                     director                       real servers
 #  +-------------------+     +-----------------------+     +--------------+
@@ -52,6 +57,7 @@ scale=1 quick=
 if [ "$LVS_KERNEL" = test ]; then
 	scale=10
 	quick=" rr rr6 wrr fo lc wlc sed nq ovf dh dh6 lblc lblcr"
+	quick+=" wlc-udp sed-udp nq-udp"
 	quick+=" sh-fallback,sh-port mh mh-fallback,mh-port6 twos "
 fi
 
@@ -94,6 +100,7 @@ listening() {
 	local rs
 	for rs in "${real_servers[@]}"; do
 		[ -n "$(ss -N "$rs" -Hlt "sport = :$port")" ] || return 1
+		[ -n "$(ss -N "$rs" -Hlu "sport = :$port")" ] || return 1
 	done
 }
 
@@ -120,6 +127,7 @@ client_in=${CLIENT[1]} client_out=${CLIENT[0]}
 #             destination) never go to two real servers
 #   expect=fo|wrr  the choices follow fo's or wrr's rule, checked here
 #   record=0  twos: keep the choices out of the .served file
+#   proto=udp  a UDP service, fed one-datagram flows (tcp)
 #
 # It runs twice: with $phase "setup", it only adds what the case needs to
 # the director's configuration ($vips, $marks, $services: applied in one
@@ -139,7 +147,7 @@ case_run() {
 	read -r -a weights <<<"$5"
 	read -r -a uppers <<<"$6"
 	opt=([dests]=0 [addrs]=64 [hold]=0 [life]=1-10 [refuse]=0 [same]=""
-		[expect]="" [record]=1)
+		[expect]="" [record]=1 [proto]=tcp)
 	for o in "${@:8}"; do
 		opt[${o%%=*}]=${o#*=}
 	done
@@ -171,6 +179,7 @@ case_run() {
 			vips+="addr add $dst/128 dev eth0 nodad"$'\n'
 		fi
 		svc="-t $(hostport "$fam" "$dst")"
+		[ "${opt[proto]}" = tcp ] || svc="-u ${svc#-t }"
 	fi
 
 	rules="-A $svc -s $sched"
@@ -191,7 +200,7 @@ case_run() {
 		dump=(--dump "nsenter --net=/run/netns/director ipvsadm -Ln $svc")
 	printf '%q ' --seed "$tag" --count "$count" --dst "$dst" --port "$port" \
 		--addrs "${opt[addrs]}" --hold "${opt[hold]}" --life "${opt[life]}" \
-		"${dump[@]}" >&"$client_in"
+		--proto "${opt[proto]}" "${dump[@]}" >&"$client_in"
 	echo >&"$client_in"
 	choices=()
 	served_by=()
@@ -244,6 +253,7 @@ case_run() {
 			fail "$tag: $rs took ${served_by[$rs]} connections, upper threshold ${uppers[i]}"
 	done
 	summary+=" none=${served_by[-]:-0}"
+	[ "${opt[proto]}" = tcp ] || expect_inactive "$tag" "$svc"
 	case ${opt[expect]} in
 	fo) expect_fo "$tag" "$5" "$6" ;;
 	wrr) expect_wrr "$tag" "$5" ;;
@@ -273,6 +283,20 @@ expect_fo() {
 		fi
 		expect_eq "${choices[n]}" "$want" "$tag: connection $((n + 1))"
 	done
+}
+
+# A UDP flow is an inactive connection for its whole life (none has
+# expired yet): every real server of the service shows ActiveConn 0, and
+# the InActConn add up to the flows served.
+expect_inactive() {
+	local tag=$1 svc=$2 list active inact
+	# shellcheck disable=SC2086 # $svc is ipvsadm's two words
+	list=$(lb -Ln $svc) || fail "$tag: ipvsadm -Ln $svc"
+	read -r active inact <<<"$(awk '$1 == "->" && $2 != "RemoteAddress:Port" {
+		a += $5; i += $6 } END { print a + 0, i + 0 }' <<<"$list")"
+	expect_eq "$active" 0 "$tag: ActiveConn of UDP flows"
+	expect_eq "$inact" $((${#choices[@]} - ${served_by[-]:-0})) \
+		"$tag: InActConn of UDP flows"
 }
 
 # wrr with no thresholds: over whole cycles (sum of weights / their gcd
@@ -325,7 +349,23 @@ expect_twos() {
 # 2, ...) and ipvsadm -Ln shows it; an unknown name fails with ENOENT,
 # which ipvsadm words as below.
 check_names() {
-	local name i=0 add='' del='' list msg
+	local name i=0 add='' del='' list msg before prefix=lvs_
+	[ "$lvs_impl" = lvs ] || prefix=ip_vs_
+	unload_modules "${prefix}wlc"
+	for name in kunit sched_wlc pe_sip Wlc wlc/../rr; do
+		before=$(loaded_modules "$prefix")
+		if msg=$(lb -A -t 10.0.1.99:80 -s "$name" 2>&1); then
+			fail "ipvsadm -A -s $name succeeded"
+		fi
+		echo "names $name: $msg" >>"$served"
+		case $msg in
+		*"Scheduler or persistence engine not found"*) ;;
+		*) fail "ipvsadm -A -s $name: '$msg', not ENOENT's message" ;;
+		esac
+		[ "$lvs_impl" = ipvs ] ||
+			expect_eq "$(loaded_modules "$prefix")" "$before" \
+				"modules of $prefix* after ipvsadm -A -s $name"
+	done
 	for name in "${schedulers[@]}"; do
 		i=$((i + 1))
 		[ "$name" != twos ] || [ $have_twos = 1 ] || continue
@@ -343,6 +383,8 @@ check_names() {
 		[ "$name" = twos ] || echo "names $name ok" >>"$served"
 	done
 	lb -R <<<"$del" || fail "ipvsadm -D of those services"
+	grep -q "^${prefix}wlc " /proc/modules ||
+		fail "ipvsadm -A -s wlc did not load ${prefix}wlc"
 	if msg=$(lb -A -t 10.0.1.99:80 -s nosuch 2>&1); then
 		fail "ipvsadm -A -s nosuch succeeded"
 	fi
@@ -375,6 +417,16 @@ all_cases() {
 	case_run nq 4 nq - "2 1 3 1" "0 0 0 0" 60 hold=0.3 life=1-6
 	case_run ovf 4 ovf - "3 2 4 1" "0 0 0 0" 60 hold=0.6 life=3-12
 	case_run ovf-x 4 ovf - "2 2 0 3" "0 6 0 0" 40 hold=0.5 life=2-8
+
+	# UDP flows, one datagram each: all inactive connections, so sed and
+	# nq see idle real servers and ovf none over its weight; lc and wlc
+	# weigh them by count. The thresholds spread sed and ovf out.
+	case_run lc-udp 4 lc - "1 1 1 1" "0 0 0 12" 40 proto=udp
+	case_run wlc-udp 4 wlc - "1 3 0 2" "0 0 0 0" 40 proto=udp
+	case_run wlc-udp6 6 wlc - "2 2 4 6" "0 9 0 0" 30 proto=udp
+	case_run sed-udp 4 sed - "1 2 3 4" "0 0 6 9" 40 proto=udp
+	case_run nq-udp 4 nq - "2 1 3 1" "0 0 0 0" 40 proto=udp
+	case_run ovf-udp 4 ovf - "3 2 4 1" "5 0 8 0" 40 proto=udp
 
 	# Keyed on the destination address: firewall-mark services over many.
 	case_run dh 4 dh - "1 1 0 1" "0 0 0 10" 80 dests=48 refuse=1 same=dst
