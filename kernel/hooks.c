@@ -15,6 +15,21 @@
  *     Replies of cache-bypass flows only move their connection's state.
  *   ICMP errors about the packets of connections, at both: icmp.c.
  *
+ * Fragments are reassembled before lvs parses them, so that a datagram
+ * larger than the path MTU is balanced, translated and counted whole:
+ *   - IPv6: nf_defrag_ipv6 is enabled in the namespace while the hooks are
+ *     registered; it reassembles every fragment at PRE_ROUTING and
+ *     LOCAL_OUT (priority NF_IP6_PRI_CONNTRACK_DEFRAG, before any hook of
+ *     lvs), both for the VIP and for replies forwarded through the
+ *     director.
+ *   - IPv4: the stack reassembles packets for a local address before
+ *     LOCAL_IN; packets it forwards arrive at FORWARD as fragments, and
+ *     lvs_defrag4() reassembles those of the protocols lvs handles
+ *     (TCP, UDP, SCTP, and ICMP for errors about connections).
+ * A reassembled packet leaves fragmented again by the output path; its
+ * largest fragment (frag_max_size) is what must fit the route's MTU
+ * (lvs_xmit_prepare()).
+ *
  * The hooks are registered in a namespace only while it has services
  * (service.c), so a director without services pays nothing.
  *
@@ -34,10 +49,40 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/tcp.h>
 
 #include "lvs.h"
 #include "nfct.h"
+
+/*
+ * Make an IPv4 fragment that lvs may have to handle whole (see the top of
+ * this file) part of its reassembled packet. Return: true with @skb whole
+ * (or not lvs's), false when @skb was queued for reassembly or dropped:
+ * it is no longer the hook's (NF_STOLEN).
+ */
+static bool lvs_defrag4(struct net *net, struct sk_buff *skb, u32 user)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	int err;
+
+	if (likely(!ip_is_fragment(iph)))
+		return true;
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+	case IPPROTO_ICMP:
+		break;
+	default:
+		return true;
+	}
+	/* the fragment queues' locks are taken with bottom halves off */
+	local_bh_disable();
+	err = ip_defrag(net, skb, user);
+	local_bh_enable();
+	return !err;
+}
 
 /*
  * Fill @pkt from @skb: addresses, ports, the TCP flags or SCTP event. False
@@ -341,6 +386,8 @@ static unsigned int lvs_reply(struct sk_buff *skb, u16 af,
 	struct lvs_packet pkt;
 	struct lvs_conn *cp;
 
+	if (af == AF_INET && !lvs_defrag4(state->net, skb, IP_DEFRAG_VS_FWD))
+		return NF_STOLEN;
 	if (!lvs_parse(skb, af, &pkt))
 		return lvs_icmp_reply(lnet, skb, &pkt);
 	cp = lvs_conn_out_lookup(lnet, &pkt);
@@ -415,12 +462,24 @@ static const struct nf_hook_ops lvs_hook_ops[] = {
 	},
 };
 
-/* Context: the namespace's config mutex. */
+/*
+ * The hooks, and IPv6 reassembly before them (nf_defrag_ipv6 counts its
+ * users per namespace: lvs is one while its hooks are registered).
+ * Context: the namespace's config mutex.
+ */
 int lvs_hooks_register(struct lvs_net *lnet)
 {
+	int err;
+
 	lockdep_assert_held(&lnet->config_mutex);
-	return nf_register_net_hooks(lnet->net, lvs_hook_ops,
-				     ARRAY_SIZE(lvs_hook_ops));
+	err = nf_defrag_ipv6_enable(lnet->net);
+	if (err)
+		return err;
+	err = nf_register_net_hooks(lnet->net, lvs_hook_ops,
+				    ARRAY_SIZE(lvs_hook_ops));
+	if (err)
+		nf_defrag_ipv6_disable(lnet->net);
+	return err;
 }
 
 /*
@@ -432,4 +491,5 @@ void lvs_hooks_unregister(struct lvs_net *lnet)
 	lockdep_assert_held(&lnet->config_mutex);
 	nf_unregister_net_hooks(lnet->net, lvs_hook_ops,
 				ARRAY_SIZE(lvs_hook_ops));
+	nf_defrag_ipv6_disable(lnet->net);
 }

@@ -251,6 +251,21 @@ struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
 }
 
 /*
+ * Does @skb exceed @mtu? A packet reassembled from fragments (hooks.c)
+ * leaves fragmented again: its largest fragment is what must fit.
+ */
+static bool lvs_too_big(const struct sk_buff *skb, u16 af, unsigned int mtu)
+{
+	u16 frag_max = af == AF_INET ? IPCB(skb)->frag_max_size :
+				       IP6CB(skb)->frag_max_size;
+
+	if (frag_max)
+		return frag_max > mtu;
+	return skb->len > mtu &&
+	       !(skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu));
+}
+
+/*
  * What a router does to a packet it forwards, before a transmitter
  * rewrites it: refuse it with the right ICMP error when its hop limit runs
  * out or it is larger than @mtu and may not be fragmented, then count the
@@ -258,9 +273,7 @@ struct lvs_dest_dst *lvs_dest_route(struct lvs_dest *dest, struct net *net,
  */
 bool lvs_xmit_prepare(struct sk_buff *skb, u16 af, unsigned int mtu)
 {
-	bool too_big = skb->len > mtu &&
-		       !(skb_is_gso(skb) &&
-			 skb_gso_validate_network_len(skb, mtu));
+	bool too_big = lvs_too_big(skb, af, mtu);
 
 	if (af == AF_INET) {
 		struct iphdr *iph = ip_hdr(skb);
