@@ -486,6 +486,15 @@ static int lvs_service_bind_sched(struct lvs_service *svc,
 	return 0;
 }
 
+/* The scheduler @svc was bound to is out of its svc->sched: free its state. */
+static void lvs_service_release_sched(struct lvs_service *svc,
+				      const struct lvs_scheduler *sched)
+{
+	if (sched->done_service)
+		sched->done_service(svc);
+	lvs_sched_put(sched);
+}
+
 /* Unbind the scheduler; returns after no packet can still be using it. */
 static void lvs_service_unbind_sched(struct lvs_service *svc)
 {
@@ -498,9 +507,23 @@ static void lvs_service_unbind_sched(struct lvs_service *svc)
 	RCU_INIT_POINTER(svc->sched, NULL);
 	/* pairs with rcu_read_lock() around ->schedule() in hooks.c */
 	synchronize_rcu();
-	if (sched->done_service)
-		sched->done_service(svc);
-	lvs_sched_put(sched);
+	lvs_service_release_sched(svc, sched);
+}
+
+/*
+ * The same where no packet can reach svc->sched any more: a grace period
+ * has passed since @svc left the table (packets reach a scheduler only
+ * through a service they found there).
+ */
+static void lvs_service_drop_sched(struct lvs_service *svc)
+{
+	const struct lvs_scheduler *sched;
+
+	sched = rcu_dereference_protected(svc->sched,
+					  lockdep_is_held(&svc->lnet->config_mutex));
+	RCU_INIT_POINTER(svc->sched, NULL);
+	if (sched)
+		lvs_service_release_sched(svc, sched);
 }
 
 static const char *lvs_sched_name(const struct lvs_service_cfg *cfg)
@@ -631,11 +654,24 @@ int lvs_service_edit(struct lvs_service *svc,
 	return 0;
 }
 
-/* Delete @svc and its real servers. Context: the config mutex. */
-void lvs_service_del(struct lvs_service *svc)
+/*
+ * Deleting services comes in two halves with one RCU grace period
+ * between, so that a flush of many services waits for one grace period,
+ * not one per service (under the config mutex and, from netlink, the
+ * generic netlink mutex that every family shares).
+ *
+ * lvs_service_unhash() unpublishes: after it no lookup finds the service
+ * (the table, the persistence-engine list) and the hooks go with the last
+ * service. Packets that found it before may still read it, its scheduler
+ * and its dests until the grace period ends.
+ * lvs_service_finish(), after the grace period, unbinds the scheduler
+ * (no packet can reach it any more), removes the dests (they wait in the
+ * trash while connections hold them, whose dest->svc keeps the service)
+ * and drops the table's reference.
+ */
+static void lvs_service_unhash(struct lvs_service *svc)
 {
 	struct lvs_net *lnet = svc->lnet;
-	struct lvs_dest *dest, *next;
 
 	lockdep_assert_held(&lnet->config_mutex);
 	hlist_del_rcu(&svc->node);
@@ -643,24 +679,57 @@ void lvs_service_del(struct lvs_service *svc)
 		list_del_rcu(&svc->pe_node);
 	if (!--lnet->num_services)
 		lvs_hooks_unregister(lnet);
-	lvs_service_unbind_sched(svc);
+}
+
+static void lvs_service_finish(struct lvs_service *svc)
+{
+	struct lvs_net *lnet = svc->lnet;
+	struct lvs_dest *dest, *next;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	lvs_service_drop_sched(svc);
 	list_for_each_entry_safe(dest, next, &svc->dests, list)
 		lvs_dest_del(dest);
 	lvs_est_stop(lnet, &svc->stats);
 	lvs_service_put(svc);
 }
 
-/* Delete every service of the namespace. Context: the config mutex. */
+/* Delete @svc and its real servers. Context: the config mutex. */
+void lvs_service_del(struct lvs_service *svc)
+{
+	lvs_service_unhash(svc);
+	synchronize_rcu();
+	lvs_service_finish(svc);
+}
+
+/*
+ * Delete every service of the namespace: all unhashed, one grace period,
+ * then all finished. Context: the config mutex.
+ */
 void lvs_services_flush(struct lvs_net *lnet)
 {
+	struct lvs_service *svc, *tmp;
 	struct hlist_node *next;
-	struct lvs_service *svc;
+	LIST_HEAD(gone);
 	int i;
 
 	lockdep_assert_held(&lnet->config_mutex);
-	for (i = 0; i < LVS_SVC_BUCKETS; i++)
-		hlist_for_each_entry_safe(svc, next, &lnet->svc_table[i], node)
-			lvs_service_del(svc);
+	for (i = 0; i < LVS_SVC_BUCKETS; i++) {
+		hlist_for_each_entry_safe(svc, next, &lnet->svc_table[i],
+					  node) {
+			lvs_service_unhash(svc);
+			list_add_tail(&svc->del_node, &gone);
+		}
+	}
+	if (list_empty(&gone))
+		return;
+	/* pairs with the packet path's rcu_read_lock() around its lookup */
+	synchronize_rcu();
+	list_for_each_entry_safe(svc, tmp, &gone, del_node) {
+		list_del(&svc->del_node);
+		lvs_service_finish(svc);
+		cond_resched();
+	}
 }
 
 /*

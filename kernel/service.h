@@ -118,6 +118,11 @@ struct lvs_service {
 	 * it is deleted (RCU; writers hold config_mutex)
 	 */
 	struct list_head pe_node;
+	/*
+	 * on a deleter's private list from unhashing until the grace period
+	 * that follows (lvs_services_flush()); config_mutex
+	 */
+	struct list_head del_node;
 	/* config; NULL while the scheduler is being changed */
 	const struct lvs_scheduler __rcu *sched;
 	struct lvs_sched_state __rcu *sched_state;
