@@ -273,33 +273,33 @@ log "senders: $(cat "$out"/stress.sender* | tr '\n' ' '), last burst: $(cat "$ou
 log "namespaces deleted live: $eph_count, with $eph_conns connections"
 log "most connections listed at once: $max_conns"
 
-# Every real server listed: "service real-server active+inactive".
+# Every real server listed: "protocol service real-server active+inactive".
 listed_counts() {
 	lb -Ln | awk '
-		$1 == "TCP" || $1 == "UDP" { svc = $2 }
+		$1 == "TCP" || $1 == "UDP" { svc = $1 " " $2 }
 		$1 == "->" && $2 != "RemoteAddress:Port" { print svc, $2, $5 + $6 }'
 }
 
-# The connections ipvsadm -Lnc lists per "service real-server", templates
+# The connections ipvsadm -Lnc lists per "protocol service real-server", templates
 # (client port 0) aside.
 declare -A conns_listed=()
 list_conns() {
-	local svc rs n
+	local proto svc rs n
 	conns_listed=()
-	while read -r n svc rs; do
-		[ -n "$n" ] && conns_listed["$svc $rs"]=$n
-	done <<<"$(lb -Lnc | awk 'NR > 2 && $4 !~ /:0$/ { print $5, $6 }' |
+	while read -r n proto svc rs; do
+		[ -n "$n" ] && conns_listed["$proto $svc $rs"]=$n
+	done <<<"$(lb -Lnc | awk 'NR > 2 && $4 !~ /:0$/ { print $1, $5, $6 }' |
 		sort | uniq -c)"
 }
 
 counts_agree() {
-	local svc rs n
+	local proto svc rs n
 	list_conns
 	why=
-	while read -r svc rs n; do
+	while read -r proto svc rs n; do
 		[ -n "$svc" ] || continue
-		[ "${conns_listed["$svc $rs"]:-0}" = "$n" ] ||
-			why+=" $svc $rs: counted $n, listed ${conns_listed["$svc $rs"]:-0};"
+		[ "${conns_listed["$proto $svc $rs"]:-0}" = "$n" ] ||
+			why+=" $proto $svc $rs: counted $n, listed ${conns_listed["$proto $svc $rs"]:-0};"
 	done <<<"$(listed_counts)"
 	[ -z "$why" ]
 }
