@@ -11,6 +11,8 @@
 #   make check K=test T="nat dr"
 #                   only those scenarios (or kunit), only on that kernel
 #   make fuzz       long seeded runs on the debug kernel (COUNT=, SEED=)
+#   make stress     the 2-vCPU stress on the debug kernel for 30 min
+#                   (SECS=, SEED=)
 #   make clean
 #
 # The kernel to build against: KDIR= if given, else the running kernel's
@@ -26,7 +28,7 @@ kdir_ok = $(if $(and $(KDIR),$(wildcard $(KDIR)/Makefile)),,$(error \
 	lvs: no kernel build tree at '$(or $(KDIR),/lib/modules/$(shell uname -r)/build)': \
 	install linux-headers-$(shell uname -r) or pass KDIR=/path/to/kernel/build))
 
-.PHONY: all modules tools install install-tools deps demo check fuzz clean
+.PHONY: all modules tools install install-tools deps demo check fuzz stress clean
 
 PREFIX ?= /usr/local
 TOOLS_OUT := $(CURDIR)/build/tools
@@ -61,6 +63,11 @@ fuzz:
 	tests/check -k test -t 14400 -e NETLINK_INPUT_COUNT=$(or $(COUNT),100000) \
 		-e LVS_SCENARIO_TIMEOUT=14000 $(if $(SEED),-e NETLINK_INPUT_SEED=$(SEED)) \
 		netlink_input
+
+stress:
+	tests/check -k test -t 7200 -e LVS_STRESS_SECONDS=$(or $(SECS),1800) \
+		-e LVS_SCENARIO_TIMEOUT=7000 $(if $(SEED),-e LVS_STRESS_SEED=$(SEED)) \
+		stress
 
 clean:
 	rm -rf build

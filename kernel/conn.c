@@ -12,21 +12,52 @@
  * table's random seed; the tables grow at 75% load and shrink at 30%, so
  * the cost of a lookup does not depend on how many connections there are.
  *
- * Lookups are lockless under RCU. A connection is created by the packet
- * path (lvs_conn_new(), softirq) and destroyed by its own timer. Expiry is
- * lazy: a packet only stores a new deadline in ->expires; when the timer
- * fires it re-arms itself for the stored deadline if that moved, and only
- * a state change that shortens the deadline re-arms the timer early. A
- * destroyed connection is unhashed first and freed after an RCU grace
- * period, so packet-path readers hold no reference.
+ * Lookups are lockless under RCU. Expiry is lazy: a packet only stores a
+ * new deadline in ->expires; when the timer fires it re-arms itself for
+ * the stored deadline if that moved, and only a state change that
+ * shortens the deadline re-arms the timer early.
+ *
+ * Lifecycle. Every connection goes through the same three steps, and
+ * each step is written once:
+ *
+ * 1. Allocate (lvs_conn_new()): every field is filled in while nobody
+ *    else can see the connection.
+ * 2. Publish (lvs_conn_publish()), under cp->lock: count it in its dest
+ *    and the namespace, take its template's control, insert the reply
+ *    key, insert the lookup key last, then arm the timer. Whoever can end
+ *    a connection (another CPU's packet, the expire_nodest work,
+ *    drop_entry, the flush at namespace exit) finds it through the lookup
+ *    key, so finds it complete: counted, bound, in both tables, with a
+ *    timer. A reply that finds it by its reply key before that moves its
+ *    state only under cp->lock, so after the publication. A connection
+ *    that loses the race for its lookup key to another CPU's was seen by
+ *    nobody who can end it: its maker destroys it at once.
+ * 3. End: lvs_conn_end() is the one way to ask for a connection's end
+ *    (the packet path rescheduling, expire_nodest, drop_entry, persistence
+ *    dropping a template): it takes the lookup key out, so that a new
+ *    connection with the same key can be made at once, and brings the
+ *    deadline to now. Only the timer destroys a published connection
+ *    (lvs_conn_timer()): under cp->lock it decides, marks it ->dead, after
+ *    which nobody re-arms the timer, and lvs_conn_destroy() takes out both
+ *    keys, uncounts it, lets go of its dest and template, and frees it
+ *    after an RCU grace period, so packet-path readers hold no reference.
+ *    The namespace's flush brings every deadline to now and waits for the
+ *    timers. The only other callers of lvs_conn_destroy() destroy what
+ *    was never published: the loser of the race above and a one-packet
+ *    connection (in no table, no timer).
+ *
+ * Locking: cp->lock (a spinlock taken in softirq or with bottom halves
+ * disabled, never nested in another connection's) orders the publication,
+ * state changes, timer arming and ->dead; under it, the rhashtable bucket
+ * locks may be taken, never the reverse. The counters are atomics.
  *
  * A connection holds a reference on its real server (dest), and counts in
- * its active or inactive connections: a new connection is inactive
- * (LVS_CONN_F_INACTIVE), and moves between the two only when its protocol
- * state changes, to one that lvs_proto.active marks or not. A protocol
- * without states (UDP) so stays inactive for its whole life. A cache-bypass connection
- * (LVS_CONN_F_BYPASS) has no real server: its packets go on to where
- * they were addressed, and it counts nowhere.
+ * its active or inactive connections as IPVS does: a new connection is
+ * inactive (LVS_CONN_F_INACTIVE), and moves between the two only when its
+ * protocol state changes, to one that lvs_proto.active marks or not; a
+ * protocol without states (UDP) so stays inactive for its whole life. A
+ * cache-bypass connection (LVS_CONN_F_BYPASS) has no real server: its
+ * packets go on to where they were addressed, and it counts nowhere.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -218,6 +249,21 @@ static void lvs_conn_free_rcu(struct rcu_head *head)
 	lvs_conn_free(container_of(head, struct lvs_conn, rcu));
 }
 
+/* Count the new connection @cp in its dest, as lvs_conn_unbind() undoes. */
+static void lvs_conn_bind(struct lvs_conn *cp)
+{
+	struct lvs_dest *dest = cp->dest;
+
+	if (!dest)
+		return;
+	if (cp->flags & LVS_CONN_F_TEMPLATE) {
+		atomic_inc(&dest->persistconns);
+	} else {
+		atomic_inc(&dest->inactconns);
+		lvs_dest_update_overload(dest);
+	}
+}
+
 /* Stop counting @cp in its dest and let go of the dest. */
 static void lvs_conn_unbind(struct lvs_conn *cp)
 {
@@ -235,6 +281,39 @@ static void lvs_conn_unbind(struct lvs_conn *cp)
 	lvs_dest_put(dest);
 }
 
+/*
+ * Template @ct controls the new connection @cp, unless @ct is being
+ * destroyed already (n_control -1): then @cp controls nothing, as if it
+ * had come a moment later. Held until lvs_conn_destroy() of @cp, the
+ * control keeps @ct alive.
+ */
+static void lvs_conn_take_control(struct lvs_conn *cp, struct lvs_conn *ct)
+{
+	if (ct && atomic_inc_unless_negative(&ct->n_control))
+		cp->control = ct;
+}
+
+/* Only NAT and cache-bypass connections have a reply key. */
+static bool lvs_conn_has_out_key(const struct lvs_conn *cp)
+{
+	unsigned int fwd = cp->flags & LVS_CONN_F_FWD_MASK;
+
+	return (fwd == LVS_CONN_F_MASQ || fwd == LVS_CONN_F_BYPASS) &&
+	       !(cp->flags & LVS_CONN_F_TEMPLATE);
+}
+
+/*
+ * Insert @cp's reply key. One already taken means two clients look alike
+ * to the real server; replies then match the first of them, as in IPVS.
+ * Context: @cp->lock.
+ */
+static void lvs_conn_hash_out(struct lvs_conn *cp)
+{
+	cp->out_hashed = !rhashtable_insert_fast(&cp->lnet->conn_out,
+						 &cp->out_node,
+						 lvs_conn_out_params);
+}
+
 /* Take @cp out of the "in" table, once. Context: BH disabled. */
 static void lvs_conn_unhash_in(struct lvs_conn *cp)
 {
@@ -249,7 +328,11 @@ static void lvs_conn_unhash_in(struct lvs_conn *cp)
 				       lvs_conn_in_params);
 }
 
-/* Let @cp's timer expire it now, unless it is on its way out already. */
+/*
+ * Let @cp's timer expire it now, unless it is on its way out already.
+ * The timer was armed when @cp was published, before anyone could get
+ * here. Context: BH disabled.
+ */
 static void lvs_conn_expire_now(struct lvs_conn *cp)
 {
 	spin_lock(&cp->lock);
@@ -259,18 +342,35 @@ static void lvs_conn_expire_now(struct lvs_conn *cp)
 	spin_unlock(&cp->lock);
 }
 
-/*
- * End @cp now: packets no longer find it, so a new connection with the
- * same addresses and ports can be made at once; its timer frees it.
- * Context: softirq, or BH disabled (drop_entry, defense.c).
+/**
+ * lvs_conn_end - end @cp, found in the lookup table, now
+ * @cp: a connection or a template
+ *
+ * Packets no longer find @cp, so a new connection with the same addresses
+ * and ports can be made at once; its timer destroys it. A template that
+ * still controls connections goes with the last of them (or its timer);
+ * the others keep it until then. Safe to call more than once, and from
+ * several CPUs at once.
+ * Context: softirq, or BH disabled; RCU.
  */
-void lvs_conn_retire(struct lvs_conn *cp)
+void lvs_conn_end(struct lvs_conn *cp)
 {
 	lvs_conn_unhash_in(cp);
+	/* pairs with atomic_dec_and_test() in lvs_conn_destroy() */
+	smp_mb();
+	if ((cp->flags & LVS_CONN_F_TEMPLATE) &&
+	    atomic_read(&cp->n_control) > 0)
+		return;
 	lvs_conn_expire_now(cp);
 }
 
-/* Unhash and free @cp; its timer is not pending. Context: BH disabled. */
+/*
+ * Undo lvs_conn_publish() and lvs_conn_take_control(), and free @cp after
+ * a grace period. Called by @cp's timer once it marked @cp dead, or for a
+ * connection never found in the lookup table by anyone who could end it
+ * (a lost publication, a one-packet connection): nobody else destroys it
+ * or re-arms its timer. Context: BH disabled.
+ */
 static void lvs_conn_destroy(struct lvs_conn *cp)
 {
 	struct lvs_net *lnet = cp->lnet;
@@ -278,13 +378,13 @@ static void lvs_conn_destroy(struct lvs_conn *cp)
 			      cp->control;
 
 	lvs_conn_unhash_in(cp);
+	if (cp->out_hashed)
+		rhashtable_remove_fast(&lnet->conn_out, &cp->out_node,
+				       lvs_conn_out_params);
 	/* an invalidated template goes with its last connection */
 	if (ct && atomic_dec_and_test(&ct->n_control) &&
 	    !READ_ONCE(ct->in_hashed))
 		lvs_conn_expire_now(ct);
-	if (cp->out_hashed)
-		rhashtable_remove_fast(&lnet->conn_out, &cp->out_node,
-				       lvs_conn_out_params);
 	if (cp->flags & LVS_CONN_F_NFCT)
 		lvs_nfct_drop(cp);
 	lvs_conn_unbind(cp);
@@ -292,6 +392,10 @@ static void lvs_conn_destroy(struct lvs_conn *cp)
 	call_rcu(&cp->rcu, lvs_conn_free_rcu);
 }
 
+/*
+ * The only place a published connection dies: its deadline has come.
+ * Context: softirq (timer).
+ */
 static void lvs_conn_timer(struct timer_list *t)
 {
 	struct lvs_conn *cp = from_timer(cp, t, timer);
@@ -305,8 +409,8 @@ static void lvs_conn_timer(struct timer_list *t)
 	}
 	/*
 	 * A template lives on while it controls connections; once it has
-	 * none, -1 stops lvs_conn_control() from taking it again. Found
-	 * still in use, it lasts 60 s from now on, as in IPVS.
+	 * none, -1 stops lvs_conn_take_control() from taking it again.
+	 * Found still in use, it lasts 60 s from now on, as in IPVS.
 	 */
 	if ((cp->flags & LVS_CONN_F_TEMPLATE) &&
 	    atomic_cmpxchg(&cp->n_control, 0, -1) > 0) {
@@ -321,19 +425,57 @@ static void lvs_conn_timer(struct timer_list *t)
 	lvs_conn_destroy(cp);
 }
 
-/* Count the new connection @cp in its dest, as lvs_conn_unbind() undoes. */
-static void lvs_conn_bind(struct lvs_conn *cp)
+/*
+ * Make the complete connection @cp visible, lookup key last (see the top
+ * of this file). All of it happens under @cp->lock: a reply that finds
+ * @cp by its reply key early, and whoever ends it once its lookup key is
+ * in, wait for the timer to be armed.
+ *
+ * Return: @cp; or the connection another CPU published first with the
+ * same lookup key (@cp is then destroyed, unseen), or NULL if the table
+ * refused it. Context: softirq.
+ */
+static struct lvs_conn *lvs_conn_publish(struct lvs_conn *cp)
 {
-	struct lvs_dest *dest = cp->dest;
+	struct lvs_net *lnet = cp->lnet;
+	struct lvs_conn_key key;
+	struct lvs_conn *other;
+	bool had_out;
 
-	if (!dest)
-		return;
-	if (cp->flags & LVS_CONN_F_TEMPLATE) {
-		atomic_inc(&dest->persistconns);
-	} else {
-		atomic_inc(&dest->inactconns);
-		lvs_dest_update_overload(dest);
+	spin_lock(&cp->lock);
+	lvs_conn_bind(cp);
+	atomic_inc(&lnet->conn_count);
+	if (lvs_conn_has_out_key(cp))
+		lvs_conn_hash_out(cp);
+	lvs_conn_in_key(cp, &key);
+	other = rhashtable_lookup_get_insert_key(&lnet->conn_in, &key,
+						 &cp->in_node,
+						 lvs_conn_in_params);
+	if (!other) {
+		cp->in_hashed = true;
+		mod_timer(&cp->timer, cp->expires);
+		spin_unlock(&cp->lock);
+		return cp;
 	}
+	/* a reply that found @cp must not arm its timer now */
+	cp->dead = true;
+	spin_unlock(&cp->lock);
+
+	/* the conntrack entry of this flow is @other's, if anyone's */
+	cp->flags &= ~LVS_CONN_F_NFCT;
+	had_out = cp->out_hashed;
+	lvs_conn_destroy(cp);
+	if (IS_ERR(other))
+		return NULL;
+	/* @cp held the reply key @other wanted: hand it over */
+	if (had_out) {
+		spin_lock(&other->lock);
+		if (!other->dead && !other->out_hashed &&
+		    lvs_conn_has_out_key(other))
+			lvs_conn_hash_out(other);
+		spin_unlock(&other->lock);
+	}
+	return other;
 }
 
 /* Template @cp keeps a copy of what @p's persistence engine read. */
@@ -357,7 +499,8 @@ static bool lvs_conn_keep_pe_data(struct lvs_conn *cp,
  * @lnet: the namespace
  * @p: what the connection is keyed by (a template: masked client address,
  *	client port 0, the service's address or firewall mark and port, and
- *	what the service's persistence engine read, which it copies)
+ *	what the service's persistence engine read, which it copies), and
+ *	the template that controls a new connection, if any
  * @dest: the real server; NULL for a cache-bypass connection, whose
  *	packets go on to the address they were sent to
  * @dport: the real server's port (0 for a template of any port)
@@ -380,8 +523,7 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 			      unsigned int flags)
 {
 	unsigned int fwd = dest ? READ_ONCE(dest->fwd) : LVS_CONN_F_BYPASS;
-	struct lvs_conn *cp, *other;
-	struct lvs_conn_key key;
+	struct lvs_conn *cp;
 
 	if (dest && !refcount_inc_not_zero(&dest->refcnt))
 		return NULL;
@@ -413,38 +555,16 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 		cp->timeout = (unsigned long)READ_ONCE(dest->svc->timeout) * HZ;
 		if (p->pe && !lvs_conn_keep_pe_data(cp, p))
 			goto free_conn;
+	} else {
+		lvs_conn_take_control(cp, p->control);
 	}
 	cp->expires = jiffies + lvs_conn_timeout(cp, cp->state);
-	if (flags & LVS_CONN_F_ONE_PACKET) {
-		/* in no table, no timer: lvs_conn_one_packet_done() frees it */
-		atomic_inc(&lnet->conn_count);
-		lvs_conn_bind(cp);
-		return cp;
-	}
-	cp->in_hashed = true;
-
-	lvs_conn_in_key(cp, &key);
-	other = rhashtable_lookup_get_insert_key(&lnet->conn_in, &key,
-						 &cp->in_node,
-						 lvs_conn_in_params);
-	if (other) {
-		lvs_conn_free(cp);
-		cp = IS_ERR(other) ? NULL : other;
-		goto put_dest;
-	}
-	/*
-	 * A reply key already taken means two clients look alike to the
-	 * real server; replies then match the first of them, as in IPVS.
-	 */
-	if ((fwd == LVS_CONN_F_MASQ || fwd == LVS_CONN_F_BYPASS) &&
-	    !(flags & LVS_CONN_F_TEMPLATE))
-		cp->out_hashed = !rhashtable_insert_fast(&lnet->conn_out,
-							 &cp->out_node,
-							 lvs_conn_out_params);
-
+	if (!(flags & LVS_CONN_F_ONE_PACKET))
+		return lvs_conn_publish(cp);
+	/* in no table, no timer: lvs_conn_one_packet_done() frees it */
+	cp->dead = true;
 	atomic_inc(&lnet->conn_count);
 	lvs_conn_bind(cp);
-	mod_timer(&cp->timer, cp->expires);
 	return cp;
 
 free_conn:
@@ -488,33 +608,6 @@ void lvs_conn_template_touch(struct lvs_conn *ct)
 
 	if (READ_ONCE(ct->expires) != expires)
 		WRITE_ONCE(ct->expires, expires);
-}
-
-/*
- * Template @ct's real server may not take new connections (removed, or
- * quiescent with expire_quiescent_template): no new connection finds @ct
- * any more, so the next one makes a new template; those @ct controls go
- * on, and @ct goes with the last of them or its timer.
- */
-void lvs_conn_template_invalidate(struct lvs_conn *ct)
-{
-	lvs_conn_unhash_in(ct);
-	/* out of the table, only its timer finds it: no waiting for it */
-	if (!atomic_read(&ct->n_control))
-		lvs_conn_expire_now(ct);
-}
-
-/*
- * Let template @ct control the new connection @cp, unless @ct is being
- * destroyed already. Context: softirq.
- */
-void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct)
-{
-	if (!atomic_inc_unless_negative(&ct->n_control))
-		return;
-	/* another CPU made @cp for the same packet and controlled it */
-	if (cmpxchg(&cp->control, NULL, ct))
-		atomic_dec(&ct->n_control);
 }
 
 /*
@@ -649,10 +742,7 @@ static void lvs_conn_nodest_work(struct work_struct *work)
 		dest = cp->dest;
 		if (dest && !test_bit(LVS_DEST_AVAILABLE, &dest->flags)) {
 			local_bh_disable();
-			if (cp->flags & LVS_CONN_F_TEMPLATE)
-				lvs_conn_template_invalidate(cp);
-			else
-				lvs_conn_retire(cp);
+			lvs_conn_end(cp);
 			local_bh_enable();
 		}
 		if (++n % LVS_CONN_WALK_BATCH == 0) {
@@ -703,7 +793,11 @@ int lvs_conn_table_init(struct lvs_net *lnet)
 	return err;
 }
 
-/* Expire every connection now; returns how many were still there. */
+/*
+ * End every connection now (lvs_conn_end()); returns how many were still
+ * in the lookup table. Their timers destroy them; a template goes with
+ * the last connection it controls.
+ */
 static int lvs_conn_flush_pass(struct lvs_net *lnet)
 {
 	struct rhashtable_iter iter;
@@ -716,26 +810,14 @@ static int lvs_conn_flush_pass(struct lvs_net *lnet)
 		if (IS_ERR(cp))
 			continue;
 		seen++;
-		/* a timer running now must not re-arm: make it expire */
 		local_bh_disable();
-		spin_lock(&cp->lock);
-		cp->expires = jiffies;
-		if (!cp->dead && timer_delete(&cp->timer)) {
-			/* a template goes after its connections, a pass later */
-			if ((cp->flags & LVS_CONN_F_TEMPLATE) &&
-			    atomic_cmpxchg(&cp->n_control, 0, -1) > 0) {
-				mod_timer(&cp->timer, jiffies + cp->timeout);
-				spin_unlock(&cp->lock);
-				local_bh_enable();
-				continue;
-			}
-			cp->dead = true;
-			spin_unlock(&cp->lock);
-			lvs_conn_destroy(cp);
-		} else {
-			spin_unlock(&cp->lock);
-		}
+		lvs_conn_end(cp);
 		local_bh_enable();
+		if (seen % LVS_CONN_WALK_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
@@ -744,8 +826,9 @@ static int lvs_conn_flush_pass(struct lvs_net *lnet)
 
 /*
  * The namespace is going: its hooks are gone, so no connection is made
- * any more. Expire what is left, wait for timers that were running, then
- * for the RCU callbacks that free connections and dests.
+ * any more. End what is left and wait for the timers to destroy it all
+ * (conn_count counts every connection from publication to destruction);
+ * the RCU callbacks that free them are waited for by the caller.
  */
 void lvs_conn_table_exit(struct lvs_net *lnet)
 {

@@ -40,7 +40,7 @@
  * the values the packet path reads are single words written with
  * WRITE_ONCE(). The drop_entry scan walks buckets under RCU with bottom
  * halves disabled, as the packet path does, and ends a connection the way
- * the packet path ends one (lvs_conn_retire()); a bucket that a resize is
+ * the packet path ends one (lvs_conn_end()); a bucket that a resize is
  * moving may lead the walk into another chain, which only changes which
  * entries this round looks at.
  */
@@ -213,12 +213,8 @@ static void lvs_defense_drop_entries(struct lvs_net *lnet)
 		tbl = rht_dereference_rcu(ht->tbl, ht);
 		hash = get_random_u32() & (tbl->size - 1);
 		rht_for_each_entry_rcu(cp, pos, tbl, hash, in_node) {
-			if (!lvs_defense_victim(d, cp))
-				continue;
-			if (cp->flags & LVS_CONN_F_TEMPLATE)
-				lvs_conn_template_invalidate(cp);
-			else
-				lvs_conn_retire(cp);
+			if (lvs_defense_victim(d, cp))
+				lvs_conn_end(cp);
 		}
 		rcu_read_unlock();
 		local_bh_enable();

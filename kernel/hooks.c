@@ -332,7 +332,7 @@ static bool lvs_conn_end_for(struct sk_buff *skb, struct lvs_conn *cp)
 {
 	bool old_ct = lvs_nfct_retire(skb, cp);
 
-	lvs_conn_retire(cp);
+	lvs_conn_end(cp);
 	return !old_ct;
 }
 

@@ -205,7 +205,8 @@ struct lvs_pe_data;
  * re-arms itself if @expires moved, else marks the connection @dead (after
  * which nobody re-arms the timer) and unhashes it. After
  * unhashing, the memory is freed after an RCU grace period, so packet-path
- * readers need no reference count.
+ * readers need no reference count. Its whole lifecycle (publication,
+ * lvs_conn_end(), destruction) is described at the top of conn.c.
  */
 struct lvs_conn {
 	struct rhash_head in_node;
@@ -220,7 +221,7 @@ struct lvs_conn {
 	u8 protocol;
 	u8 state;			/* lock */
 	u16 flags;			/* lock: LVS_CONN_F_* */
-	bool out_hashed;		/* in the reply table (NAT) */
+	bool out_hashed;		/* lock: in the reply table (NAT) */
 	bool in_hashed;			/* lock: in the "in" table */
 	bool dead;			/* lock: being destroyed */
 	u8 in_pkts;			/* see lvs_conn_count_in() */
@@ -387,6 +388,8 @@ struct lvs_conn_param {
 	const struct lvs_pe *pe;
 	const char *pe_data;
 	u8 pe_len;
+	/* a new connection (not a template): its persistence template */
+	struct lvs_conn *control;
 };
 
 struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
@@ -396,10 +399,8 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
 				       const struct lvs_conn_param *p);
 void lvs_conn_template_touch(struct lvs_conn *ct);
-void lvs_conn_template_invalidate(struct lvs_conn *ct);
-void lvs_conn_control(struct lvs_conn *cp, struct lvs_conn *ct);
 void lvs_conn_one_packet_done(struct lvs_conn *cp);
-void lvs_conn_retire(struct lvs_conn *cp);
+void lvs_conn_end(struct lvs_conn *cp);
 void lvs_conn_expire_nodest(struct lvs_net *lnet);
 unsigned long lvs_conn_timeout(const struct lvs_conn *cp, unsigned int state);
 

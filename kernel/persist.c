@@ -127,7 +127,7 @@ struct lvs_conn *lvs_persist_schedule(struct lvs_net *lnet,
 	};
 	const struct lvs_scheduler *sched;
 	struct lvs_persist_key key;
-	struct lvs_conn *ct, *cp;
+	struct lvs_conn *ct;
 	struct lvs_dest *dest;
 	__be16 dport;
 
@@ -137,7 +137,7 @@ struct lvs_conn *lvs_persist_schedule(struct lvs_net *lnet,
 		return NULL;
 	ct = lvs_conn_template_get(lnet, &key.param);
 	if (ct && !lvs_persist_template_ok(lnet, ct)) {
-		lvs_conn_template_invalidate(ct);
+		lvs_conn_end(ct);
 		ct = NULL;
 	}
 	if (!ct) {
@@ -159,12 +159,10 @@ struct lvs_conn *lvs_persist_schedule(struct lvs_net *lnet,
 
 	dest = ct->dest;
 	dport = port_service && dest->port ? dest->port : pkt->dport;
-	cp = lvs_conn_new(lnet, &cpar, dest, dport,
-			  lvs_svc_conn_flags(svc, pkt->protocol));
 	/* a template that is being destroyed just now controls nothing */
-	if (cp)
-		lvs_conn_control(cp, ct);
-	return cp;
+	cpar.control = ct;
+	return lvs_conn_new(lnet, &cpar, dest, dport,
+			    lvs_svc_conn_flags(svc, pkt->protocol));
 }
 
 /**
@@ -219,7 +217,7 @@ struct lvs_conn *lvs_persist_conn_out(struct lvs_net *lnet,
 		ct = lvs_conn_template_get(lnet, &key.param);
 		if (ct && (ct->dest != dest ||
 			   !lvs_persist_template_ok(lnet, ct))) {
-			lvs_conn_template_invalidate(ct);
+			lvs_conn_end(ct);
 			ct = NULL;
 		}
 		if (!ct)
@@ -233,12 +231,11 @@ struct lvs_conn *lvs_persist_conn_out(struct lvs_net *lnet,
 				.af = in.af, .protocol = in.protocol,
 				.caddr = &in.saddr, .cport = in.sport,
 				.vaddr = &in.daddr, .vport = in.dport,
+				.control = ct,
 			  }, dest, pkt->sport,
 			  lvs_svc_conn_flags(svc, in.protocol));
 	/* the client's flow with another real server, made meanwhile */
 	if (!cp || cp->dest != dest)
 		return NULL;
-	if (ct)
-		lvs_conn_control(cp, ct);
 	return cp;
 }
