@@ -129,3 +129,12 @@ each_service() {
 		done
 	done
 }
+
+# What ip_vs (Debian's 6.1) does. A service keeps its real servers newest
+# first and the schedulers walk them in that order: with rs1, rs2, rs3 added
+# in turn, rr serves rs3 first. wrr with weights 3, 2, 1 begins with a pass
+# that takes every real server (adding them one by one left its current
+# weight at 1), then passes at current weight 3, 2, 1 and around again:
+# rs3 rs2 rs1 | rs1 | rs2 rs1 | rs3 rs2 rs1 | rs1 | ..., a cycle of six.
+rr_cycle="rs3 rs2 rs1"
+wrr_cycle="rs3 rs2 rs1 rs1 rs2 rs1"

@@ -4,15 +4,6 @@
 # rr and wrr orders as ip_vs gives them, weight 0 and removal of a real
 # server. Sourced by those scenarios after _lib.sh.
 
-# What ip_vs (Debian's 6.1) does. A service keeps its real servers newest
-# first and the schedulers walk them in that order: with rs1, rs2, rs3 added
-# in turn, rr serves rs3 first. wrr with weights 3, 2, 1 begins with a pass
-# that takes every real server (adding them one by one left its current
-# weight at 1), then passes at current weight 3, 2, 1 and around again:
-# rs3 rs2 rs1 | rs1 | rs2 rs1 | rs3 rs2 rs1 | rs1 | ..., a cycle of six.
-rr_cycle="rs3 rs2 rs1"
-wrr_cycle="rs3 rs2 rs1 rs1 rs2 rs1"
-
 rr_round() {
 	round "$1" "$2" rr 6
 	expect_eq "${answers[*]}" "$rr_cycle $rr_cycle" "ipv$2 $1 rr order"
