@@ -50,18 +50,31 @@ kill_in_ns() {
 	wait_for 5 [ -z "$(ip netns pids "$1" 2>/dev/null)" ]
 }
 
+# What every test namespace wants, set once in the guest's own namespace,
+# which new namespaces copy (devconf_inherit_init_net=1: IPv6 too):
+# addresses usable at once (no DAD), no reverse-path filter.
+namespace_defaults() {
+	[ "$(cat /proc/sys/net/core/devconf_inherit_init_net)" = 1 ] && return
+	sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.core.devconf_inherit_init_net=1 || fail "sysctl: namespace defaults"
+}
+
+# add_namespaces NAME...: new namespaces, made by one ip command
+add_namespaces() {
+	local ns
+	namespace_defaults
+	for ns; do
+		on_exit "ip netns del $ns"
+		on_exit "kill_in_ns $ns"
+	done
+	printf 'netns add %s\n' "$@" | ip -batch - || fail "ip netns add $*"
+}
+
 # add_namespace NAME SYSCTL=VALUE...
 add_namespace() {
-	local ns=$1
-	shift
-	ip netns add "$ns" || fail "ip netns add $ns"
-	on_exit "ip netns del $ns"
-	on_exit "kill_in_ns $ns"
-	# Addresses usable at once, no reverse-path filter.
-	in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0 \
-		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-		"$@" || fail "sysctl in $ns"
+	add_namespaces "$1"
+	[ $# -lt 2 ] || in_ns "$1" sysctl -qw "${@:2}" || fail "sysctl in $1"
 }
 
 # in_batch NAMESPACE: ip commands from stdin, run in that namespace
@@ -70,7 +83,8 @@ in_batch() {
 }
 
 # make_topology nat|dr|tun: the namespaces, links and addresses, and what
-# each real server needs for that forwarding method.
+# each real server needs for that forwarding method, and the client process
+# (start_client).
 method=
 fwd=
 make_topology() {
@@ -88,13 +102,15 @@ make_topology() {
 	# for it.
 	[ "$method" = nat ] ||
 		rs_sysctls=(net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2)
+	add_namespaces client director lan "${real_servers[@]}"
 	# A connect that gets no answer fails after 3 s, not 2 min.
-	add_namespace client net.ipv4.tcp_syn_retries=1
-	add_namespace director net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1
-	add_namespace lan
+	in_ns client sysctl -qw net.ipv4.tcp_syn_retries=1 || fail "sysctl in client"
+	in_ns director sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1 ||
+		fail "sysctl in director"
 	for rs in "${real_servers[@]}"; do
-		add_namespace "$rs" "${rs_sysctls[@]}"
+		[ ${#rs_sysctls[@]} = 0 ] || in_ns "$rs" sysctl -qw "${rs_sysctls[@]}" ||
+			fail "sysctl in $rs"
 	done
 	# Before the namespaces go: flush the table, so that nothing in a
 	# dying namespace pins a scheduler module.
@@ -168,41 +184,37 @@ make_topology() {
 			esac
 		} | in_batch "$rs"
 	done
+	start_client
 }
 
 # -- the real servers' responders ----------------------------------------------
 #
 # Each real server answers on port $port, TCP and UDP, IPv4 and IPv6, with its
 # name: a TCP connection gets "rsN" at once, then "rsN LINE" for each LINE
-# the client sends, until it closes (socat and _responder.sh); a UDP
-# datagram gets one datagram "rsN\n" (_udp_responder.py). One socat listens
-# for TCP on all addresses, both families; one UDP responder per family, on
-# the address the director forwards to (the real server's own for NAT, the
-# VIP for DR and TUN), so that its answers leave from that address.
+# the client sends, until it closes; a UDP datagram gets one datagram
+# "rsN\n". _responder.py serves them all: TCP on all addresses, UDP on the
+# address the director forwards to (the real server's own for NAT, the VIP
+# for DR and TUN), so that its answers leave from that address.
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-responders_listening() {
-	local rs
-	for rs in "${real_servers[@]}"; do
-		[ "$(ss -N "$rs" -Hltun "sport = :$port" | wc -l)" = 3 ] || return 1
-	done
-}
+# python3 for the helpers: no site packages to look through (-I -S), which
+# halves its start under emulation.
+python=(/usr/bin/python3 -I -S)
 
+# start_responders: returns when every real server listens.
 start_responders() {
-	local rs fam addr
+	local rs fam addr servers=()
 	for rs in "${real_servers[@]}"; do
-		in_ns "$rs" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork,backlog=256" \
-			"EXEC:busybox sh $e2e_dir/_responder.sh $rs" \
-			</dev/null >/dev/null &
+		servers+=("$rs,tcp")
 		for fam in "${families[@]}"; do
 			addr=${vip[$fam]}
 			[ "$method" = nat ] && addr=$(rip "$fam" "$rs")
-			in_ns "$rs" /usr/bin/python3 "$e2e_dir/_udp_responder.py" \
-				"$rs" "$addr" "$port" </dev/null >/dev/null &
+			servers[-1]+=",udp=$addr"
 		done
 	done
-	wait_for 90 responders_listening || fail "the responders do not listen"
+	"${python[@]}" "$e2e_dir/_responder.py" "$port" "${servers[@]}" \
+		</dev/null >/dev/null || fail "the responders could not listen"
 }
 
 # -- the director's table ------------------------------------------------------

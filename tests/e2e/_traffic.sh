@@ -10,37 +10,29 @@
 # into a connection that an earlier one left in the director's table.
 sport=40000
 
+# The client: one _client.py in the client's namespace for the whole
+# scenario (make_topology starts it), fed and read through two FIFOs, so
+# that client_requests, even in a $(...) subshell, starts no program.
+client_in= client_out=
+start_client() {
+	local fifo=/run/lvs-e2e-client.$BASHPID
+	mkfifo "$fifo.in" "$fifo.out" || fail "mkfifo $fifo.*"
+	on_exit "rm -f $fifo.in $fifo.out"
+	in_ns client "${python[@]}" "$e2e_dir/_client.py" <"$fifo.in" >"$fifo.out" &
+	exec {client_in}>"$fifo.in" {client_out}<"$fifo.out"
+}
+
 # client_requests PROTO FAMILY COUNT SOURCE-PORT: from the client, COUNT TCP
 # connections or UDP datagrams to the VIP, one after the other, from
 # SOURCE-PORT on; prints who answered each, one line each ("-": nobody).
-#
-# One bash does them all through /dev/tcp and /dev/udp, for speed: under
-# emulation, starting a program costs more than the request. bash cannot
-# bind a source port, so the client's range of ephemeral ports is narrowed
-# to the one wanted before each connect. A UDP answer, "rsN\n", is read in
-# one read of 4 bytes (busybox head) with a time-out (coreutils timeout:
-# busybox's leaves a process behind holding the socket for a second).
 client_requests() {
-	# shellcheck disable=SC2016 # expanded by that bash
-	in_ns client bash -c '
-		proto=$1 vip=$2 port=$3 sport=$4 count=$5
-		range=/proc/sys/net/ipv4/ip_local_port_range
-		read -r saved <$range
-		for ((i = 0; i < count; i++)); do
-			echo "$((sport + i)) $((sport + i))" >$range
-			who=
-			if exec 3<>"/dev/$proto/$vip/$port"; then
-				if [ "$proto" = tcp ]; then
-					read -r -t 5 who <&3
-				else
-					echo ping >&3
-					who=$(timeout 5 busybox head -c 4 <&3 3<&-)
-				fi
-				exec 3<&-
-			fi
-			echo "${who:--}"
-		done
-		echo "$saved" >$range' client "$1" "${vip[$2]}" "$port" "$4" "$3"
+	local i who
+	[ -n "$client_in" ] || fail "client_requests: no client (make_topology starts it)"
+	echo "$1 ${vip[$2]} $port $4 $3" >&"$client_in"
+	for ((i = 0; i < $3; i++)); do
+		read -r who <&"$client_out" || fail "the client process is gone"
+		echo "$who"
+	done
 }
 
 # The file of who served what: one line per request, "ipv4 tcp rr 1 rs3".

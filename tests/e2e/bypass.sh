@@ -70,7 +70,7 @@ except OSError as e:
     print(errno.errorcode.get(e.errno, "timeout"))
 '
 fetch() {
-	in_ns client python3 -c "$fetch_py" "$1" "${origin[$1]}" "$port"
+	in_ns client "${python[@]}" -c "$fetch_py" "$1" "${origin[$1]}" "$port"
 }
 
 # The entries in ipvsadm -Lnc that go to no cache: "STATE DESTINATION"

@@ -39,7 +39,7 @@ udp_listed() {
 	[ "$(lb -Lnc | entry_ports UDP | wc -l)" -ge $udp_flows ]
 }
 
-in_ns client python3 "$e2e_dir/_flows.py" udp "${vip[4]}" "$port" \
+in_ns client "${python[@]}" "$e2e_dir/_flows.py" udp "${vip[4]}" "$port" \
 	$udp_flows 20000 || fail "sending the UDP flows"
 wait_for 30 udp_listed || fail "$(lb -Lnc | entry_ports UDP | wc -l) UDP entries listed, $udp_flows expected"
 seq 20000 $((20000 + udp_flows - 1)) >"$LVS_OUT/e2e/conn_table.want"
@@ -60,7 +60,7 @@ log "$udp_flows UDP flows: each listed once, in one read and in 100-byte reads"
 # servers' listen backlog is large enough; a SYN lost all the same is sent
 # again.)
 in_ns client sysctl -qw net.ipv4.tcp_syn_retries=3
-coproc FLOWS { in_ns client python3 "$e2e_dir/_flows.py" tcp "${vip[4]}" \
+coproc FLOWS { in_ns client "${python[@]}" "$e2e_dir/_flows.py" tcp "${vip[4]}" \
 	"$port" $tcp_conns "${sources[@]}"; }
 answers=()
 while [ ${#answers[@]} -lt $tcp_conns ] &&

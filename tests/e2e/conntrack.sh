@@ -205,7 +205,7 @@ phase() {
 # udp_once FAMILY SOURCE-PORT: one datagram from the client to the VIP;
 # prints who answered within 2 s, "-" if nobody did.
 udp_once() {
-	in_ns client python3 - "$1" "${vip[$1]}" "$port" "$2" <<-'EOF'
+	in_ns client "${python[@]}" - "$1" "${vip[$1]}" "$port" "$2" <<-'EOF'
 	import socket, sys
 	fam = socket.AF_INET6 if sys.argv[1] == "6" else socket.AF_INET
 	s = socket.socket(fam, socket.SOCK_DGRAM)

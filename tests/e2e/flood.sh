@@ -106,7 +106,7 @@ slab_objs() {
 secure_probe() {
 	local mode=$1 src=10.201.0.$(($1 + 1))
 	set_vs secure_tcp "$mode"
-	in_ns client python3 "$e2e_dir/_flood.py" probe "${vip[4]}" "$port" \
+	in_ns client "${python[@]}" "$e2e_dir/_flood.py" probe "${vip[4]}" "$port" \
 		"$src" 3000 S A || fail "probe from $src"
 	wait_for 5 [ -n "$(entry_state "$src:3000")" ] ||
 		fail "no entry for the probe from $src"
@@ -114,7 +114,7 @@ secure_probe() {
 	echo "secure_tcp $mode: SYN, ACK -> $state" >>"$served"
 	log "secure_tcp $mode: SYN, ACK -> $state"
 	# a RST ends an established probe at once (10 s in CLOSE)
-	in_ns client python3 "$e2e_dir/_flood.py" probe "${vip[4]}" "$port" \
+	in_ns client "${python[@]}" "$e2e_dir/_flood.py" probe "${vip[4]}" "$port" \
 		"$src" 3000 R || fail "RST from $src"
 }
 secure_probe 0
@@ -125,7 +125,7 @@ set_vs secure_tcp 0
 
 # -- 2. held connections ---------------------------------------------------
 rm -f "$out/flood.held" "$out/flood.stop"
-in_ns client python3 "$e2e_dir/_flood.py" hold "${vip[4]}" "$port" $held \
+in_ns client "${python[@]}" "$e2e_dir/_flood.py" hold "${vip[4]}" "$port" $held \
 	120 "$out/flood.held" "$out/flood.stop" &
 hold_pid=$!
 on_exit "kill $hold_pid"
@@ -171,7 +171,7 @@ sample &
 sampler=$!
 on_exit "kill $sampler"
 t_flood=$SECONDS
-flood_out=$(in_ns client python3 "$e2e_dir/_flood.py" syn "${vip[4]}" \
+flood_out=$(in_ns client "${python[@]}" "$e2e_dir/_flood.py" syn "${vip[4]}" \
 	"$port" $syns $flood_secs 10.200) || fail "the flood"
 flood_took=$((SECONDS - t_flood))
 read -r act1 inact1 <<<"$(table_conns)"

@@ -54,7 +54,7 @@ start_frag_responders() {
 				addrs+=("${vip[$fam]}")
 			fi
 		done
-		in_ns "$rs" /usr/bin/python3 "$e2e_dir/_frag_udp.py" \
+		in_ns "$rs" "${python[@]}" "$e2e_dir/_frag_udp.py" \
 			serve "$rs" "$port" "${addrs[@]}" </dev/null >/dev/null &
 	done
 	wait_for 90 frag_listening || fail "the responders do not listen"
@@ -65,7 +65,7 @@ start_frag_responders() {
 # as large.
 frag_rounds() {
 	local fam i got
-	mapfile -t answers <<<"$(in_ns client /usr/bin/python3 \
+	mapfile -t answers <<<"$(in_ns client "${python[@]}" \
 		"$e2e_dir/_frag_udp.py" ask "$port" "$sport" 3 "$size" \
 		"${vip[4]}" "${vip[6]}")"
 	sport=$((sport + 6))

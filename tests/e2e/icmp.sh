@@ -241,7 +241,7 @@ more() {
 # (a) NAT UDP to the real server's closed port 90.
 check_nat_refused() {
 	local fam=$1 got want
-	got=$(in_ns client python3 "$tool" refused "${cip[$fam]}" 41000 "${vnat[$fam]}" 90)
+	got=$(in_ns client "${python[@]}" "$tool" refused "${cip[$fam]}" 41000 "${vnat[$fam]}" 90)
 	record "ipv$fam nat udp closed port: $got"
 	if [ "$fam" = 4 ]; then want="ECONNREFUSED type 3 code 3 from ${vnat[4]}"
 	else want="ECONNREFUSED type 1 code 4 from ${vnat[6]}"; fi
@@ -257,7 +257,7 @@ check_upload() {
 	gre) vip=${vgre[$fam]} ;;
 	gue) vip=${vgue[$fam]} ;;
 	esac
-	got=$(in_ns client python3 "$tool" upload "$src" "$vip" 80 200000 "$wait" 2>&1 |
+	got=$(in_ns client "${python[@]}" "$tool" upload "$src" "$vip" 80 200000 "$wait" 2>&1 |
 		tail -n 1)
 	mtu=$(client_mtu "$fam" "$vip")
 	echo "ipv$fam $method tcp upload: answer ${got:--}, client path mtu ${mtu:-none}"
@@ -286,7 +286,7 @@ check_uploads() {
 check_dr_unreach() {
 	local fam=$1 before
 	before=$(unreach "$fam" rs2)
-	in_ns client python3 "$tool" fire "${cip_dr[$fam]}" 43000 "${vdr[$fam]}" 82
+	in_ns client "${python[@]}" "$tool" fire "${cip_dr[$fam]}" 43000 "${vdr[$fam]}" 82
 	if wait_for 5 more "$fam" rs2 In "$before"; then
 		record "ipv$fam dr udp: the real server got the client's port unreachable"
 	else
@@ -300,7 +300,7 @@ check_dr_unreach() {
 check_nat_icmp_send() {
 	local fam=$1 val=$2 got want
 	in_ns director sysctl -qw net.ipv4.vs.nat_icmp_send="$val"
-	got=$(in_ns rs1 python3 "$tool" refused "${rs1[$fam]}" 90 "${cip[$fam]}" $((42000 + val)))
+	got=$(in_ns rs1 "${python[@]}" "$tool" refused "${rs1[$fam]}" 90 "${cip[$fam]}" $((42000 + val)))
 	record "ipv$fam nat_icmp_send=$val: $got"
 	# set: the director refuses; not set: the client's stack does
 	if [ "$val" = 1 ]; then want=${dir1[$fam]}; else want=${cip[$fam]}; fi
@@ -314,7 +314,7 @@ check_schedule_icmp() {
 	local fam=$1 val=$2 cport=$((44000 + $2)) before sent conn got want
 	in_ns director sysctl -qw net.ipv4.vs.schedule_icmp="$val"
 	before=$(unreach "$fam" rs2) sent=$(unreach "$fam" client Out)
-	in_ns rs2 python3 "$tool" fire "${vdr[$fam]}" 82 "${cip_dr[$fam]}" "$cport"
+	in_ns rs2 "${python[@]}" "$tool" fire "${vdr[$fam]}" 82 "${cip_dr[$fam]}" "$cport"
 	wait_for 5 more "$fam" client Out "$sent" ||
 		fail "ipv$fam schedule_icmp=$val: the client sent no port unreachable"
 	if [ "$val" = 1 ]; then
@@ -338,13 +338,11 @@ check_schedule_icmp() {
 
 load_balancer
 icmp_topology
-in_ns rs1 python3 "$tool" server 80 </dev/null >/dev/null 2>&1 &
-in_ns rs2 python3 "$e2e_dir/_udp_responder.py" rs2 "${vdr[4]}" 82 </dev/null >/dev/null 2>&1 &
-in_ns rs2 python3 "$e2e_dir/_udp_responder.py" rs2 "${vdr[6]}" 82 </dev/null >/dev/null 2>&1 &
-# shellcheck disable=SC2016 # expanded by eval
-wait_for 30 eval '[ "$(ss -N rs1 -Hltn "sport = :80" | wc -l)" = 1 ] &&
-	[ "$(ss -N rs2 -Hlun "sport = :82" | wc -l)" = 2 ]' ||
-	fail "the servers do not listen"
+in_ns rs1 "${python[@]}" "$tool" server 80 </dev/null >/dev/null 2>&1 &
+"${python[@]}" "$e2e_dir/_responder.py" 82 "rs2,udp=${vdr[4]},udp=${vdr[6]}" \
+	</dev/null >/dev/null || fail "rs2's UDP responder"
+wait_for 30 eval '[ "$(ss -N rs1 -Hltn "sport = :80" | wc -l)" = 1 ]' ||
+	fail "rs1's server does not listen"
 icmp_services
 for fam in 4 6; do
 	check_nat_refused "$fam"

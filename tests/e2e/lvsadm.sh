@@ -198,7 +198,7 @@ log "kernel errors: same"
 # --json: parses, and says what the table holds.
 json_check() {
 	L "$@" --json >"$work/json" || fail "lvsadm $* --json"
-	/usr/bin/python3 -c "$py_check" "$*" <"$work/json" || fail "lvsadm $* --json: $(cat "$work/json")"
+	"${python[@]}" -c "$py_check" "$*" <"$work/json" || fail "lvsadm $* --json: $(cat "$work/json")"
 }
 # shellcheck disable=SC2016 # python
 py_check='
@@ -258,7 +258,7 @@ json_check -L --stats
 json_check -L --timeout
 [ $daemons = 0 ] || json_check -L --daemon
 json_check -L -c
-L -Ln -t 10.0.1.100:80 --json | /usr/bin/python3 -c '
+L -Ln -t 10.0.1.100:80 --json | "${python[@]}" -c '
 import json, sys
 d = json.load(sys.stdin)
 assert len(d["services"]) == 1 and d["services"][0]["port"] == 80, d' ||

@@ -33,7 +33,7 @@ count=${NETLINK_INPUT_COUNT:-2000}
 seed=${NETLINK_INPUT_SEED:-20261128}
 
 genl() {
-	/usr/bin/python3 "$e2e_dir/_genl.py" "$@"
+	"${python[@]}" "$e2e_dir/_genl.py" "$@"
 }
 
 load_balancer
@@ -132,10 +132,10 @@ if ! as_nobody unshare -Urn true 2>/dev/null; then
 	echo "userns: skipped, no unprivileged user namespaces" >>"$served"
 else
 	userns_check "nobody, initial netns" "EPERM EPERM" "EPERM EPERM" "" \
-		as_nobody /usr/bin/python3 "$genl_copy" try new-svc dump-svc
+		as_nobody "${python[@]}" "$genl_copy" try new-svc dump-svc
 	userns_check "unshare -Ur, initial netns" "EPERM EPERM EPERM EPERM" \
 		"EPERM EPERM EPERM EPERM" "" \
-		as_nobody unshare -Ur /usr/bin/python3 "$genl_copy" \
+		as_nobody unshare -Ur "${python[@]}" "$genl_copy" \
 		try new-svc del-svc flush dump-svc
 	# Its own network namespace: IPVS wants CAP_NET_ADMIN in the initial
 	# user namespace, lvs in the one that owns the network namespace.

@@ -133,17 +133,8 @@ table ip lvs_test {
 	}
 }
 NFT
-for rs in "${real_servers[@]}"; do
-	in_ns "$rs" socat TCP-LISTEN:8080,reuseaddr,fork,backlog=64 \
-		"EXEC:busybox sh $e2e_dir/_responder.sh $rs" </dev/null >/dev/null &
-done
-listening8080() {
-	local rs
-	for rs in "${real_servers[@]}"; do
-		[ "$(ss -N "$rs" -Hltn "sport = :8080" | wc -l)" = 1 ] || return 1
-	done
-}
-wait_for 30 listening8080 || fail "port 8080 responders"
+"${python[@]}" "$e2e_dir/_responder.py" 8080 rs1,tcp rs2,tcp rs3,tcp \
+	</dev/null >/dev/null || fail "port 8080 responders"
 lb -A -f 7 -s rr -p 300 || fail "ipvsadm -A -f 7"
 add_rs "-f 7" 4
 a=$(who 4 10.0.1.22 "$port")

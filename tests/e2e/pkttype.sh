@@ -42,7 +42,7 @@ done
 # broadcast, multicast or unicast address), out of eth0.
 send_to() {
 	# shellcheck disable=SC2016 # the Python program's own text
-	in_ns client /usr/bin/python3 -c '
+	in_ns client "${python[@]}" -c '
 import socket, sys
 addr, port = sys.argv[1], int(sys.argv[2])
 if ":" in addr:

@@ -52,7 +52,7 @@ check_listing() {
 # inside one process (starting one costs more than the read)
 read_time() {
 	# shellcheck disable=SC2016 # the Python program's own text
-	in_ns director /usr/bin/python3 -c '
+	in_ns director "${python[@]}" -c '
 import time
 best = None
 for _ in range(5):

@@ -73,7 +73,7 @@ except OSError as e:
     print(e, file=sys.stderr)
 '
 connect_from() {
-	in_ns client python3 -c "$connect_py" "$1" "$2" "$3" "${vip[$1]}" "$port"
+	in_ns client "${python[@]}" -c "$connect_py" "$1" "$2" "$3" "${vip[$1]}" "$port"
 }
 
 # The state of the entry of client ADDRESS:PORT in ipvsadm -Lnc.

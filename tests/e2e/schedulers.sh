@@ -93,7 +93,7 @@ in_ns director nft add chain inet lvs_marks pre \
 	'{ type filter hook prerouting priority mangle; }' || fail "nft add chain"
 
 # (one process: it enters each real server's namespace itself)
-/usr/bin/python3 "$e2e_dir/_sched_responder.py" "$port" "${real_servers[@]}" \
+"${python[@]}" "$e2e_dir/_sched_responder.py" "$port" "${real_servers[@]}" \
 	</dev/null >/dev/null &
 on_exit "kill $!"
 listening() {
@@ -105,7 +105,7 @@ listening() {
 }
 
 # The client: one process for every case (see _sched_client.py).
-coproc CLIENT { in_ns client /usr/bin/python3 "$e2e_dir/_sched_client.py"; }
+coproc CLIENT { in_ns client "${python[@]}" "$e2e_dir/_sched_client.py"; }
 client_in=${CLIENT[1]} client_out=${CLIENT[0]}
 
 # -- one case ----------------------------------------------------------------

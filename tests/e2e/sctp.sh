@@ -32,7 +32,7 @@
 . "$(dirname "$0")/_lib.sh"
 
 quietly modprobe sctp || true
-/usr/bin/python3 -c 'import socket
+"${python[@]}" -c 'import socket
 socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)' \
 	2>/dev/null || skip "this kernel has no SCTP sockets"
 
@@ -41,14 +41,14 @@ declare -A caddr=([4]=$caddr4 [6]=$caddr6)
 rport=$port
 
 sctp_client() {
-	in_ns client /usr/bin/python3 "$e2e_dir/_sctp_client.py" "$@"
+	in_ns client "${python[@]}" "$e2e_dir/_sctp_client.py" "$@"
 }
 
 # tx_csum on|off: who computes the CRCs of the client and the real servers
 tx_csum() {
 	local ns
 	for ns in client "${real_servers[@]}"; do
-		in_ns "$ns" /usr/bin/python3 "$e2e_dir/_sctp_client.py" \
+		in_ns "$ns" "${python[@]}" "$e2e_dir/_sctp_client.py" \
 			txcsum eth0 "$1" || fail "tx checksum $1 in $ns"
 	done
 }
@@ -67,7 +67,7 @@ start_sctp_responders() {
 		if [ "$method" = nat ]; then
 			a4=$(rip 4 "$rs") a6=$(rip 6 "$rs")
 		fi
-		in_ns "$rs" /usr/bin/python3 "$e2e_dir/_sctp_responder.py" \
+		in_ns "$rs" "${python[@]}" "$e2e_dir/_sctp_responder.py" \
 			"$rs" "$rport" "$a4" "$a6" </dev/null >/dev/null 2>&1 &
 	done
 	wait_for 30 sctp_listening || fail "the SCTP responders do not listen"

@@ -63,7 +63,7 @@ EOF
 for rs in "${real_servers[@]}"; do
 	rm -f "/run/lvs-e2e-sip.$rs"
 	on_exit "rm -f /run/lvs-e2e-sip.$rs"
-	in_ns "$rs" /usr/bin/python3 "$e2e_dir/_sip.py" serve "$rs" \
+	in_ns "$rs" "${python[@]}" "$e2e_dir/_sip.py" serve "$rs" \
 		"$(rip 4 "$rs")" "$(rip 6 "$rs")" </dev/null >/dev/null &
 done
 sip_servers_ready() {
@@ -95,7 +95,7 @@ add_service "-t $v4:$port" 4 --pe sip
 declare -A got=()
 sip() {
 	local out name rest
-	out=$(in_ns client /usr/bin/python3 "$e2e_dir/_sip.py" client \
+	out=$(in_ns client "${python[@]}" "$e2e_dir/_sip.py" client \
 		"$v4" "$v6" "$sport") || fail "the SIP client failed"
 	sport=$((sport + 100))
 	while read -r name rest; do

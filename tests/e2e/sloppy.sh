@@ -43,7 +43,7 @@ pick_up() {
 	local sloppy=$1 cport=$2 first answer state
 	in_ns director sysctl -qw "net.ipv4.vs.sloppy_tcp=$sloppy" ||
 		fail "sysctl sloppy_tcp=$sloppy"
-	coproc TALK { in_ns client python3 "$e2e_dir/_flood.py" talk \
+	coproc TALK { in_ns client "${python[@]}" "$e2e_dir/_flood.py" talk \
 		"${vip[4]}" "$port" "$cport"; }
 	# shellcheck disable=SC2153 # TALK_PID: from coproc
 	local pid=$TALK_PID in=${TALK[1]} out=${TALK[0]}

@@ -32,8 +32,9 @@
 # namespace exits forever). The harness fails the run on any KASAN,
 # lockdep or kmemleak report.
 #
-# lvs only; it needs two CPUs (the debug kernel's guest has them), and
-# skips with one.
+# lvs only; it needs two CPUs (tests/check gives it a guest with two on
+# the debug kernel: the line below), and skips with one.
+# lvs-check: smp
 . "$(dirname "$0")/_lib.sh"
 
 seconds=${LVS_STRESS_SECONDS:-60}
@@ -237,7 +238,7 @@ out=$LVS_OUT/e2e
 pids=()
 for ((i = 0; i < senders; i++)); do
 	in_ns client taskset -c $((i % cpus)) \
-		python3 "$e2e_dir/_stress_traffic.py" $((seed * 100 + i)) \
+		"${python[@]}" "$e2e_dir/_stress_traffic.py" $((seed * 100 + i)) \
 		"$seconds" "$port" "${vip[4]}" "${vip[6]}" \
 		>"$out/stress.sender$i" 2>&1 &
 	pids+=($!)
@@ -262,7 +263,7 @@ done
 # a last burst with long timeouts, so that the checks below have
 # connections to count
 short_timeouts 900 120 300
-in_ns client python3 "$e2e_dir/_stress_traffic.py" "$seed" 5 "$port" \
+in_ns client "${python[@]}" "$e2e_dir/_stress_traffic.py" "$seed" 5 "$port" \
 	"${vip[4]}" "${vip[6]}" >"$out/stress.last" 2>&1 || fail "the last burst"
 ops=
 for what in "${!did[@]}"; do

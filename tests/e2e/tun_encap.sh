@@ -84,15 +84,21 @@ bulk_size=393216
 cat >"$work/answer.sh" <<-EOF
 echo "\$1 \$(busybox head -c $bulk_size | busybox md5sum | busybox cut -c1-8)"
 EOF
+udp=()
 for rs in "${real_servers[@]}"; do
 	in_ns "$rs" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork,backlog=64" \
 		"EXEC:busybox sh $work/answer.sh $rs" </dev/null >/dev/null &
-	for fam in "${families[@]}"; do
-		in_ns "$rs" /usr/bin/python3 "$e2e_dir/_udp_responder.py" \
-			"$rs" "${vip[$fam]}" "$port" </dev/null >/dev/null &
-	done
+	udp+=("$rs,udp=${vip[4]},udp=${vip[6]}")
 done
-wait_for 30 responders_listening || fail "the responders do not listen"
+"${python[@]}" "$e2e_dir/_responder.py" "$port" "${udp[@]}" </dev/null >/dev/null ||
+	fail "the UDP responders could not listen"
+tcp_listening() {
+	local rs
+	for rs in "${real_servers[@]}"; do
+		[ "$(ss -N "$rs" -Hltn "sport = :$port" | wc -l)" = 1 ] || return 1
+	done
+}
+wait_for 30 tcp_listening || fail "the TCP responders do not listen"
 
 head -c $bulk_size /dev/urandom >"$work/bulk"
 bulk_md5=$(md5sum <"$work/bulk" | cut -c1-8)
