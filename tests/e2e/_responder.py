@@ -5,13 +5,16 @@
 #
 #   _responder.py PORT SERVER...
 #
-# SERVER is NAME[,tcp][,udp=ADDRESS]...: a real server that lives in the
+# SERVER is NAME[,tcp][,udp=ADDRESS]...[,pad]: a real server that lives in the
 # network namespace NAME (/run/netns/NAME) and answers
 #   tcp           on PORT, IPv4 and IPv6: a connection gets "NAME" at once,
 #                 then "NAME LINE" for each LINE the client sends, until
 #                 the client closes
 #   udp=ADDRESS   every datagram to ADDRESS:PORT gets one datagram "NAME\n"
-#                 back, from that address and port.
+#                 back, from that address and port
+#   pad           the UDP answers are as long as the datagram they answer:
+#                 "NAME\n" then dots (frag.sh: a large answer says the
+#                 request arrived whole).
 #
 # One python starts (under emulation, starting a program costs more than
 # what the tests ask of it), then one child per real server enters its
@@ -43,7 +46,7 @@ def bind_udp(addr, port):
     return sock
 
 
-def serve(name, listener, udp_socks):
+def serve(name, listener, udp_socks, pad):
     sel = selectors.DefaultSelector()
     pending = {}  # connection -> the part of a line not answered yet
     if listener:
@@ -81,8 +84,11 @@ def serve(name, listener, udp_socks):
                     pass
             else:
                 try:
-                    _, peer = sock.recvfrom(2048)
-                    sock.sendto(hello, peer)
+                    data, peer = sock.recvfrom(65535)
+                    answer = hello
+                    if pad and len(data) > len(hello):
+                        answer += b"." * (len(data) - len(hello))
+                    sock.sendto(answer, peer)
                 except OSError:
                     pass
 
@@ -109,9 +115,11 @@ def start(port, spec):
     os.close(ready_r)
     try:
         enter_netns(name)
-        listener, udp_socks = None, []
+        listener, udp_socks, pad = None, [], False
         for arg in args:
-            if arg == "tcp":
+            if arg == "pad":
+                pad = True
+            elif arg == "tcp":
                 listener = listen_tcp(port)
             elif arg.startswith("udp="):
                 udp_socks.append(bind_udp(arg[4:], port))
@@ -122,7 +130,7 @@ def start(port, spec):
         os._exit(1)
     os.write(ready_w, b"ok")
     os.close(ready_w)
-    serve(name.encode(), listener, udp_socks)
+    serve(name.encode(), listener, udp_socks, pad)
 
 
 def main():

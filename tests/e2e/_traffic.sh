@@ -13,13 +13,13 @@ sport=40000
 # The client: one _client.py in the client's namespace for the whole
 # scenario (make_topology starts it), fed and read through two FIFOs, so
 # that client_requests, even in a $(...) subshell, starts no program.
-client_in= client_out=
+client_ask= client_answers=
 start_client() {
 	local fifo=/run/lvs-e2e-client.$BASHPID
 	mkfifo "$fifo.in" "$fifo.out" || fail "mkfifo $fifo.*"
 	on_exit "rm -f $fifo.in $fifo.out"
 	in_ns client "${python[@]}" "$e2e_dir/_client.py" <"$fifo.in" >"$fifo.out" &
-	exec {client_in}>"$fifo.in" {client_out}<"$fifo.out"
+	exec {client_ask}>"$fifo.in" {client_answers}<"$fifo.out"
 }
 
 # client_requests PROTO FAMILY COUNT SOURCE-PORT: from the client, COUNT TCP
@@ -27,10 +27,10 @@ start_client() {
 # SOURCE-PORT on; prints who answered each, one line each ("-": nobody).
 client_requests() {
 	local i who
-	[ -n "$client_in" ] || fail "client_requests: no client (make_topology starts it)"
-	echo "$1 ${vip[$2]} $port $4 $3" >&"$client_in"
+	[ -n "$client_ask" ] || fail "client_requests: no client (make_topology starts it)"
+	echo "$1 ${vip[$2]} $port $4 $3" >&"$client_ask"
 	for ((i = 0; i < $3; i++)); do
-		read -r who <&"$client_out" || fail "the client process is gone"
+		read -r who <&"$client_answers" || fail "the client process is gone"
 		echo "$who"
 	done
 }

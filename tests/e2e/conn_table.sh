@@ -70,17 +70,24 @@ done
 [ ${#answers[@]} = $tcp_conns ] || fail "${#answers[@]} of $tcp_conns TCP connections reported"
 listing=$(lb -Lnc)
 exec {FLOWS[1]}>&-
-unanswered=0 missing=0
-for a in "${answers[@]}"; do
-	read -r addr sp who <<<"$a"
-	if [ "$who" = - ]; then
-		unanswered=$((unanswered + 1))
-		continue
-	fi
-	awk -v c="$addr:$sp" -v d="$(rip 4 "$who"):$port" \
-		'$1 == "TCP" && $4 == c && $6 == d { found = 1 } END { exit !found }' \
-		<<<"$listing" || missing=$((missing + 1))
-done
+# Each answer ("ADDRESS PORT rsN", or "-" for none) against the listing,
+# in one awk (a program per answer cost a minute under the debug kernel).
+rips=
+for rs in "${real_servers[@]}"; do rips+="$rs=$(rip 4 "$rs") "; done
+echo "$listing" >"$LVS_OUT/e2e/conn_table.listing"
+read -r unanswered missing <<<"$(printf '%s\n' "${answers[@]}" |
+	awk -v rips="$rips" -v port="$port" '
+	BEGIN {
+		n = split(rips, pairs, " ")
+		for (i = 1; i <= n; i++) {
+			split(pairs[i], kv, "=")
+			rip[kv[1]] = kv[2]
+		}
+	}
+	NR == FNR { if ($1 == "TCP") listed[$4 " " $6] = 1; next }
+	$3 == "-" { unanswered++; next }
+	!(($1 ":" $2 " " rip[$3] ":" port) in listed) { missing++ }
+	END { print unanswered + 0, missing + 0 }' "$LVS_OUT/e2e/conn_table.listing" -)"
 [ $unanswered = 0 ] || fail "$unanswered of $tcp_conns simultaneous TCP connections not answered"
 [ $missing = 0 ] || fail "$missing of $tcp_conns answered TCP connections have no entry to the real server that answered"
 echo "tcp $tcp_conns connections answered and listed" >>"$served"

@@ -36,28 +36,21 @@
 size=3000
 protocols=(udp)
 
-frag_listening() {
-	local rs
-	for rs in "${real_servers[@]}"; do
-		[ "$(ss -N "$rs" -Hlun "sport = :$port" | wc -l)" = 2 ] || return 1
-	done
-}
-
+# Each real server answers as large as it was asked (_responder.py pad).
 start_frag_responders() {
-	local rs fam addrs
+	local rs fam servers=()
 	for rs in "${real_servers[@]}"; do
-		addrs=()
+		servers+=("$rs,pad")
 		for fam in "${families[@]}"; do
 			if [ "$method" = nat ]; then
-				addrs+=("$(rip "$fam" "$rs")")
+				servers[-1]+=",udp=$(rip "$fam" "$rs")"
 			else
-				addrs+=("${vip[$fam]}")
+				servers[-1]+=",udp=${vip[$fam]}"
 			fi
 		done
-		in_ns "$rs" "${python[@]}" "$e2e_dir/_frag_udp.py" \
-			serve "$rs" "$port" "${addrs[@]}" </dev/null >/dev/null &
 	done
-	wait_for 90 frag_listening || fail "the responders do not listen"
+	"${python[@]}" "$e2e_dir/_responder.py" "$port" "${servers[@]}" \
+		</dev/null >/dev/null || fail "the responders could not listen"
 }
 
 # frag_rounds: to each family's VIP, three datagrams of $size bytes, each
@@ -66,7 +59,7 @@ start_frag_responders() {
 frag_rounds() {
 	local fam i got
 	mapfile -t answers <<<"$(in_ns client "${python[@]}" \
-		"$e2e_dir/_frag_udp.py" ask "$port" "$sport" 3 "$size" \
+		"$e2e_dir/_frag_udp.py" "$port" "$sport" 3 "$size" \
 		"${vip[4]}" "${vip[6]}")"
 	sport=$((sport + 6))
 	for fam in "${families[@]}"; do

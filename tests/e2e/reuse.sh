@@ -48,32 +48,40 @@ declare -A dr_client=([4]=10.0.1.2 [6]=fd00:1::2)
 
 # connect_from FAMILY ADDRESS PORT: one connection to the VIP from that
 # address and port; reads the real server's name, closes (half-close,
-# then waits for the real server's close), prints "NAME SYNS" (how many
+# then waits for the real server's close), sets "NAME SYNS" (how many
 # times the client had to send its SYN again: tcpi_total_retrans), or
-# "- -".
+# "- -" into $line. One python in the client's namespace makes them all,
+# a line of input each (starting one per connection cost seconds each;
+# not in a $(...): a subshell has no coproc).
 # shellcheck disable=SC2016 # python, not shell
 connect_py='
 import socket, struct, sys
-fam, src, sport, vip, port = sys.argv[1:]
-s = socket.socket(socket.AF_INET6 if fam == "6" else socket.AF_INET)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.settimeout(5)
-try:
-    s.bind((src, int(sport)))
-    s.connect((vip, int(port)))
-    info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
-    again = struct.unpack_from("I", info, 100)[0]
-    who = s.makefile().readline().strip()
-    s.shutdown(socket.SHUT_WR)
-    while s.recv(100):
-        pass
-    print(who, again)
-except OSError as e:
-    print("- -", file=sys.stdout)
-    print(e, file=sys.stderr)
+def connect(fam, src, sport, vip, port):
+    s = socket.socket(socket.AF_INET6 if fam == "6" else socket.AF_INET)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.settimeout(5)
+    try:
+        s.bind((src, int(sport)))
+        s.connect((vip, int(port)))
+        info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+        again = struct.unpack_from("I", info, 100)[0]
+        who = s.makefile().readline().strip()
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(100):
+            pass
+        return "%s %d" % (who, again)
+    except OSError as e:
+        print(e, file=sys.stderr)
+        return "- -"
+    finally:
+        s.close()
+for line in sys.stdin:
+    print(connect(*line.split()), flush=True)
 '
+coproc CONNECT { in_ns client "${python[@]}" -c "$connect_py"; }
 connect_from() {
-	in_ns client "${python[@]}" -c "$connect_py" "$1" "$2" "$3" "${vip[$1]}" "$port"
+	echo "$1 $2 $3 ${vip[$1]} $port" >&"${CONNECT[1]}"
+	read -r -t 30 line <&"${CONNECT[0]}" || line="- -"
 }
 
 # The state of the entry of client ADDRESS:PORT in ipvsadm -Lnc.
@@ -108,7 +116,7 @@ reuse() {
 			"$opt" || fail "ipvsadm -a $rs"
 	done
 	for i in 1 2 3 4; do
-		line=$(connect_from "$fam" "$client" "$cport")
+		connect_from "$fam" "$client" "$cport"
 		read -r rs again <<<"$line"
 		[ "$rs" != - ] || fail "$method mode $mode ipv$fam: connection $i got no answer"
 		# (a dropped SYN is sent again a second later)

@@ -349,9 +349,16 @@ expect_twos() {
 # 2, ...) and ipvsadm -Ln shows it; an unknown name fails with ENOENT,
 # which ipvsadm words as below.
 check_names() {
-	local name i=0 add='' del='' list msg before prefix=lvs_
+	local name i=0 add='' del='' list msg before prefix=lvs_ others=()
 	[ "$lvs_impl" = lvs ] || prefix=ip_vs_
 	unload_modules "${prefix}wlc"
+	# The others are loaded by one modprobe: a module loaded on demand
+	# costs a modprobe each (seconds under the debug kernel), and wlc
+	# alone shows that loading by name works.
+	for name in "${schedulers[@]}"; do
+		[ "$name" = wlc ] || others+=("$prefix$name")
+	done
+	quietly modprobe -a "${others[@]}" || true
 	for name in kunit sched_wlc pe_sip Wlc wlc/../rr; do
 		before=$(loaded_modules "$prefix")
 		if msg=$(lb -A -t 10.0.1.99:80 -s "$name" 2>&1); then

@@ -70,7 +70,7 @@ start_sctp_responders() {
 		in_ns "$rs" "${python[@]}" "$e2e_dir/_sctp_responder.py" \
 			"$rs" "$rport" "$a4" "$a6" </dev/null >/dev/null 2>&1 &
 	done
-	wait_for 30 sctp_listening || fail "the SCTP responders do not listen"
+	wait_for 90 sctp_listening || fail "the SCTP responders do not listen"
 }
 
 sctp_svc() {
