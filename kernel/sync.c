@@ -102,8 +102,8 @@ struct lvs_sync_thread {
  * idea of its end drifted that far; the compare-and-exchange lets one of
  * several CPUs with packets of @cp send it.
  */
-static bool lvs_sync_needed(struct lvs_net *lnet, struct lvs_conn *cp,
-			    unsigned int pkts)
+bool lvs_sync_needed(struct lvs_net *lnet, struct lvs_conn *cp,
+		     unsigned int pkts)
 {
 	const struct lvs_sysctl *s = &lnet->sysctl;
 	unsigned long orig = READ_ONCE(cp->sync_endtime);
@@ -159,6 +159,7 @@ set:
 	WRITE_ONCE(cp->old_state, state);
 	return cmpxchg(&cp->sync_endtime, orig, n) == orig || force;
 }
+EXPORT_SYMBOL_IF_KUNIT(lvs_sync_needed);
 
 /* @cp as a message entry; engine data points into @cp. */
 static void lvs_sync_fill(const struct lvs_conn *cp, struct lvs_sync_conn *c)

@@ -58,5 +58,7 @@ int lvs_sync_start(struct lvs_net *lnet, unsigned int state,
 		   struct lvs_sync_cfg *cfg, struct netlink_ext_ack *extack);
 int lvs_sync_stop(struct lvs_net *lnet, unsigned int state);
 void lvs_sync_conn(struct lvs_net *lnet, struct lvs_conn *cp);
+bool lvs_sync_needed(struct lvs_net *lnet, struct lvs_conn *cp,
+		     unsigned int pkts);
 
 #endif /* LVS_SYNC_H */
