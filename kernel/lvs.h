@@ -226,7 +226,11 @@ struct lvs_conn {
 	bool in_hashed;			/* lock: in the "in" table */
 	bool dead;			/* lock: being destroyed */
 	u8 in_pkts;			/* see lvs_conn_count_in() */
-	u8 old_state;			/* the state last synced (sync.c) */
+	/* a master's sync decisions (sync.c), unlocked: the state last
+	 * synced, the client's packets (wrapping), and @sync_endtime
+	 */
+	u8 old_state;
+	u16 sync_pkts;			/* see above */
 	spinlock_t lock;
 	unsigned long expires;		/* jiffies; WRITE_ONCE under lock */
 	struct timer_list timer;
@@ -241,16 +245,12 @@ struct lvs_conn {
 	 */
 	unsigned long timeout;
 	atomic_t n_control;
+	u32 sync_endtime;		/* sync.c: jiffies, low 32 bits */
 	union {
 		struct lvs_conn *control;	/* not a template */
 		struct lvs_pe_data *pe_data;	/* a template; or NULL */
 	};
 	struct lvs_net *lnet;
-	/* a master's sync decisions (sync.c): packets seen, and when the
-	 * backups expect it to end; unlocked
-	 */
-	unsigned int sync_pkts;
-	unsigned long sync_endtime;
 	struct rcu_head rcu;
 };
 

@@ -97,7 +97,8 @@ struct lvs_sync_thread {
 /*
  * Whether @cp, having seen @pkts packets from its client, is to be sent
  * now. ->sync_endtime remembers when the last sync would expire the
- * connection on the backup (low two bits: retries so far), so that with
+ * connection on the backup (jiffies modulo 2^32, as every comparison here
+ * is; low two bits: retries so far), so that with
  * sync_refresh_period a connection is sent again only when the backup's
  * idea of its end drifted that far; the compare-and-exchange lets one of
  * several CPUs with packets of @cp send it.
@@ -106,10 +107,11 @@ bool lvs_sync_needed(struct lvs_net *lnet, struct lvs_conn *cp,
 		     unsigned int pkts)
 {
 	const struct lvs_sysctl *s = &lnet->sysctl;
-	unsigned long orig = READ_ONCE(cp->sync_endtime);
+	u32 orig = READ_ONCE(cp->sync_endtime);
 	unsigned int state = READ_ONCE(cp->state);
 	unsigned long timeout = lvs_conn_timeout(cp, state);
-	unsigned long now = jiffies, n = (now + timeout) & ~3UL;
+	unsigned long now = jiffies;
+	u32 n = (u32)(now + timeout) & ~3U;
 	unsigned int refresh, mask = 0;
 	bool force = false;
 	int period;
@@ -134,7 +136,7 @@ bool lvs_sync_needed(struct lvs_net *lnet, struct lvs_conn *cp,
 rate:
 	refresh = READ_ONCE(s->sync_refresh_period);
 	if (refresh) {
-		long diff = n - orig;
+		s32 diff = n - orig;
 		long min_diff = max(timeout >> 1, 10UL * HZ);
 
 		if (abs(diff) < min_t(long, refresh, min_diff)) {
@@ -142,7 +144,8 @@ rate:
 
 			if (retries >= READ_ONCE(s->sync_retries))
 				return false;
-			if (time_before(now, orig - timeout + (refresh >> 3)))
+			if (time_before32((u32)now, orig - (u32)timeout +
+					  (refresh >> 3)))
 				return false;
 			n |= retries + 1;
 		}
@@ -248,10 +251,10 @@ unlock:
 	spin_unlock(&sy->lock);
 }
 
-/* A packet from a client: count it, up to the counter's wrap. */
+/* A packet from a client: count it; the count wraps at 65536. */
 static unsigned int lvs_sync_count(struct lvs_conn *cp)
 {
-	unsigned int n = READ_ONCE(cp->sync_pkts) + 1;
+	u16 n = READ_ONCE(cp->sync_pkts) + 1;
 
 	WRITE_ONCE(cp->sync_pkts, n);
 	return n;
