@@ -259,7 +259,9 @@ static void lvs_conn_bind(struct lvs_conn *cp)
 	if (cp->flags & LVS_CONN_F_TEMPLATE) {
 		atomic_inc(&dest->persistconns);
 	} else {
-		atomic_inc(&dest->inactconns);
+		/* a synced connection may arrive active */
+		atomic_inc(cp->flags & LVS_CONN_F_INACTIVE ?
+			   &dest->inactconns : &dest->activeconns);
 		lvs_dest_update_overload(dest);
 	}
 }
@@ -495,6 +497,51 @@ static bool lvs_conn_keep_pe_data(struct lvs_conn *cp,
 }
 
 /*
+ * A connection keyed by @p to @daddr:@dport (unset without @daddr), held
+ * by nobody else yet: the common part of making one. Takes a reference
+ * on @dest; NULL if @dest is being freed or memory is short.
+ */
+static struct lvs_conn *lvs_conn_alloc(struct lvs_net *lnet,
+				       const struct lvs_conn_param *p,
+				       struct lvs_dest *dest,
+				       const union nf_inet_addr *daddr,
+				       __be16 dport)
+{
+	struct lvs_conn *cp;
+
+	if (dest && !refcount_inc_not_zero(&dest->refcnt))
+		return NULL;
+	cp = kmem_cache_zalloc(lvs_conn_cache, GFP_ATOMIC);
+	if (!cp) {
+		if (dest)
+			lvs_dest_put(dest);
+		return NULL;
+	}
+	cp->af = p->af;
+	cp->protocol = p->protocol;
+	cp->caddr = *p->caddr;
+	cp->cport = p->cport;
+	cp->vaddr = *p->vaddr;
+	cp->vport = p->vport;
+	if (daddr)
+		cp->daddr = *daddr;
+	cp->dport = dport;
+	cp->lnet = lnet;
+	cp->dest = dest;
+	spin_lock_init(&cp->lock);
+	timer_setup(&cp->timer, lvs_conn_timer, 0);
+	return cp;
+}
+
+/* Undo lvs_conn_alloc() of a connection nobody saw. */
+static void lvs_conn_free_unpublished(struct lvs_conn *cp)
+{
+	if (cp->dest)
+		lvs_dest_put(cp->dest);
+	kmem_cache_free(lvs_conn_cache, cp);
+}
+
+/*
  * lvs_conn_new - make a connection, or a persistence template, to @dest
  * @lnet: the namespace
  * @p: what the connection is keyed by (a template: masked client address,
@@ -525,20 +572,9 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	unsigned int fwd = dest ? READ_ONCE(dest->fwd) : LVS_CONN_F_BYPASS;
 	struct lvs_conn *cp;
 
-	if (dest && !refcount_inc_not_zero(&dest->refcnt))
-		return NULL;
-	cp = kmem_cache_zalloc(lvs_conn_cache, GFP_ATOMIC);
+	cp = lvs_conn_alloc(lnet, p, dest, dest ? &dest->addr : NULL, dport);
 	if (!cp)
-		goto put_dest;
-	cp->af = p->af;
-	cp->protocol = p->protocol;
-	cp->caddr = *p->caddr;
-	cp->cport = p->cport;
-	cp->vaddr = *p->vaddr;
-	cp->vport = p->vport;
-	if (dest)
-		cp->daddr = dest->addr;
-	cp->dport = dport;
+		return NULL;
 	cp->flags = fwd | flags;
 	if (!(flags & LVS_CONN_F_TEMPLATE))
 		cp->flags |= LVS_CONN_F_INACTIVE;
@@ -546,11 +582,6 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	if (!(flags & LVS_CONN_F_TEMPLATE) &&
 	    READ_ONCE(lnet->sysctl.conntrack))
 		cp->flags |= LVS_CONN_F_NFCT;
-	cp->state = 0;
-	cp->lnet = lnet;
-	cp->dest = dest;
-	spin_lock_init(&cp->lock);
-	timer_setup(&cp->timer, lvs_conn_timer, 0);
 	if (flags & LVS_CONN_F_TEMPLATE) {
 		cp->timeout = (unsigned long)READ_ONCE(dest->svc->timeout) * HZ;
 		if (p->pe && !lvs_conn_keep_pe_data(cp, p))
@@ -568,12 +599,8 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 	return cp;
 
 free_conn:
-	kmem_cache_free(lvs_conn_cache, cp);
-	cp = NULL;
-put_dest:
-	if (dest)
-		lvs_dest_put(dest);
-	return cp;
+	lvs_conn_free_unpublished(cp);
+	return NULL;
 }
 
 /*
@@ -648,6 +675,129 @@ static void lvs_conn_set_active(struct lvs_conn *cp, bool active)
 		return;
 	atomic_inc(active ? &dest->activeconns : &dest->inactconns);
 	atomic_dec(active ? &dest->inactconns : &dest->activeconns);
+}
+
+/**
+ * lvs_conn_find - the connection or template keyed by @p
+ * @lnet: the namespace
+ * @p: its key (a template's: with what its engine read)
+ * @template: look for a template
+ *
+ * Context: RCU.
+ */
+struct lvs_conn *lvs_conn_find(struct lvs_net *lnet,
+			       const struct lvs_conn_param *p, bool template)
+{
+	struct lvs_conn_key k = {
+		.saddr = p->caddr, .daddr = p->vaddr,
+		.sport = p->cport, .dport = p->vport,
+		.af = p->af, .protocol = p->protocol, .template = template,
+		.pe_data = p->pe_data, .pe_len = template ? p->pe_len : 0,
+	};
+
+	return rhashtable_lookup(&lnet->conn_in, &k, lvs_conn_in_params);
+}
+
+/* How long a synced entry that does not say lives: as IPVS, 3 min. */
+#define LVS_CONN_SYNC_TEMPLATE_TIMEOUT	(3 * 60 * HZ)
+
+static unsigned long lvs_conn_sync_timeout(const struct lvs_conn *cp,
+					   unsigned int state,
+					   unsigned long timeout)
+{
+	if (timeout)
+		return timeout;
+	if (cp->flags & LVS_CONN_F_TEMPLATE)
+		return LVS_CONN_SYNC_TEMPLATE_TIMEOUT;
+	return lvs_conn_timeout(cp, state);
+}
+
+/**
+ * lvs_conn_new_synced - make a connection a master told about
+ * @lnet: the namespace
+ * @p: its key; a template's engine data is copied
+ * @dest: this director's real server for it, or NULL: the connection is
+ *	kept unbound, to @daddr:@dport, with the master's forwarding method
+ * @daddr: the real server's address
+ * @dport: and port
+ * @flags: the master's flags, as sync_msg.c let them through (with
+ *	LVS_CONN_F_SYNC)
+ * @state: its protocol state (a template's: LVS_CTPL_S_*)
+ * @timeout: jiffies from now until it ends; 0: its state's timeout
+ *
+ * Bound, it takes @dest's forwarding method as any connection to @dest
+ * does, and counts as active or inactive as the master said. It goes
+ * through the same publication as lvs_conn_new().
+ *
+ * Return: the connection, or the one published first with its key, or
+ * NULL. Context: BH disabled, rcu_read_lock().
+ */
+struct lvs_conn *lvs_conn_new_synced(struct lvs_net *lnet,
+				     const struct lvs_conn_param *p,
+				     struct lvs_dest *dest,
+				     const union nf_inet_addr *daddr,
+				     __be16 dport, unsigned int flags,
+				     unsigned int state, unsigned long timeout)
+{
+	struct lvs_conn *cp;
+
+	cp = lvs_conn_alloc(lnet, p, dest, daddr, dport);
+	if (!cp)
+		return NULL;
+	if (cp->dest)
+		flags = (flags & ~(LVS_CONN_F_FWD_MASK | LVS_CONN_F_NOOUTPUT)) |
+			READ_ONCE(dest->fwd);
+	cp->flags = flags & ~(LVS_CONN_F_ONE_PACKET | LVS_CONN_F_NFCT);
+	cp->state = state;
+	cp->old_state = state;
+	if ((flags & LVS_CONN_F_TEMPLATE) && p->pe) {
+		if (!lvs_conn_keep_pe_data(cp, p)) {
+			lvs_conn_free_unpublished(cp);
+			return NULL;
+		}
+	}
+	timeout = lvs_conn_sync_timeout(cp, state, timeout);
+	if (flags & LVS_CONN_F_TEMPLATE)
+		cp->timeout = timeout;
+	cp->expires = jiffies + timeout;
+	return lvs_conn_publish(cp);
+}
+
+/**
+ * lvs_conn_sync_update - a master told about @cp again
+ * @cp: a connection or template, found in the lookup table
+ * @flags: the master's flags; only whether it is active and its sequence
+ *	number flags are taken
+ * @state: its state now
+ * @timeout: jiffies from now until it ends; 0: its state's timeout
+ *
+ * Context: BH disabled, RCU.
+ */
+void lvs_conn_sync_update(struct lvs_conn *cp, unsigned int flags,
+			  unsigned int state, unsigned long timeout)
+{
+	const unsigned int upd = LVS_CONN_F_SEQ_MASK;
+	unsigned long expires;
+
+	spin_lock(&cp->lock);
+	if (cp->dead)
+		goto unlock;
+	if (!(cp->flags & LVS_CONN_F_TEMPLATE) &&
+	    !(flags & LVS_CONN_F_INACTIVE) != !(cp->flags & LVS_CONN_F_INACTIVE))
+		lvs_conn_set_active(cp, !(flags & LVS_CONN_F_INACTIVE));
+	cp->flags = (cp->flags & ~upd) | (flags & upd);
+	WRITE_ONCE(cp->state, state);
+	cp->old_state = state;
+	timeout = lvs_conn_sync_timeout(cp, state, timeout);
+	if (cp->flags & LVS_CONN_F_TEMPLATE)
+		WRITE_ONCE(cp->timeout, timeout);
+	expires = jiffies + timeout;
+	WRITE_ONCE(cp->expires, expires);
+	/* a shorter deadline needs the timer earlier */
+	if (time_before(expires, cp->timer.expires))
+		mod_timer(&cp->timer, expires);
+unlock:
+	spin_unlock(&cp->lock);
 }
 
 /*

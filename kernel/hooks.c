@@ -336,6 +336,13 @@ static bool lvs_conn_end_for(struct sk_buff *skb, struct lvs_conn *cp)
 	return !old_ct;
 }
 
+/* backup_only: a director whose backup daemon runs balances nothing. */
+static bool lvs_backup_only(struct lvs_net *lnet)
+{
+	return READ_ONCE(lnet->sysctl.backup_only) &&
+	       READ_ONCE(lnet->sync.state) & LVS_DAEMON_BACKUP;
+}
+
 static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 				const struct nf_hook_state *state)
 {
@@ -347,6 +354,8 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 
 	/* only packets for this host: not broadcast nor multicast ones */
 	if (unlikely(skb->pkt_type != PACKET_HOST))
+		return NF_ACCEPT;
+	if (unlikely(lvs_backup_only(lnet)))
 		return NF_ACCEPT;
 	if (!lvs_parse(skb, af, &pkt))
 		return lvs_icmp_request(lnet, skb, &pkt);
@@ -369,6 +378,8 @@ static unsigned int lvs_request(struct sk_buff *skb, u16 af,
 		new_conn = true;
 	}
 	lvs_conn_packet(cp, lvs_conn_in_dir(cp), &pkt);
+	if (unlikely(READ_ONCE(lnet->sync.state) & LVS_DAEMON_MASTER))
+		lvs_sync_conn(lnet, cp);
 	lvs_count(lnet, cp, true, pkt.len, new_conn);
 	verdict = lvs_xmit(skb, cp, &pkt);
 	/* --ops: the datagram is its own connection, kept nowhere */
@@ -386,6 +397,8 @@ static unsigned int lvs_reply(struct sk_buff *skb, u16 af,
 	struct lvs_packet pkt;
 	struct lvs_conn *cp;
 
+	if (unlikely(lvs_backup_only(lnet)))
+		return NF_ACCEPT;
 	if (af == AF_INET && !lvs_defrag4(state->net, skb, IP_DEFRAG_VS_FWD))
 		return NF_STOLEN;
 	if (!lvs_parse(skb, af, &pkt))

@@ -34,6 +34,7 @@
 #include "stats.h"
 #include "service.h"
 #include "lvs_sched.h"
+#include "sync.h"
 
 /*
  * Protocols. A connection's state is a small integer whose meaning belongs
@@ -225,6 +226,11 @@ struct lvs_conn {
 	bool in_hashed;			/* lock: in the "in" table */
 	bool dead;			/* lock: being destroyed */
 	u8 in_pkts;			/* see lvs_conn_count_in() */
+	/* a master's sync decisions (sync.c), unlocked: the state last
+	 * synced, the client's packets (wrapping), and @sync_endtime
+	 */
+	u8 old_state;
+	u16 sync_pkts;			/* see above */
 	spinlock_t lock;
 	unsigned long expires;		/* jiffies; WRITE_ONCE under lock */
 	struct timer_list timer;
@@ -239,6 +245,7 @@ struct lvs_conn {
 	 */
 	unsigned long timeout;
 	atomic_t n_control;
+	u32 sync_endtime;		/* sync.c: jiffies, low 32 bits */
 	union {
 		struct lvs_conn *control;	/* not a template */
 		struct lvs_pe_data *pe_data;	/* a template; or NULL */
@@ -364,6 +371,7 @@ struct lvs_net {
 	/* idle time allowed per protocol and state, jiffies */
 	unsigned int timeouts[LVS_PROTO_COUNT][LVS_PROTO_MAX_STATES];
 	struct lvs_defense defense;
+	struct lvs_sync sync;
 };
 
 struct lvs_net *lvs_net(const struct net *net);
@@ -398,6 +406,16 @@ struct lvs_conn *lvs_conn_new(struct lvs_net *lnet,
 			      unsigned int flags);
 struct lvs_conn *lvs_conn_template_get(struct lvs_net *lnet,
 				       const struct lvs_conn_param *p);
+struct lvs_conn *lvs_conn_find(struct lvs_net *lnet,
+			       const struct lvs_conn_param *p, bool template);
+struct lvs_conn *lvs_conn_new_synced(struct lvs_net *lnet,
+				     const struct lvs_conn_param *p,
+				     struct lvs_dest *dest,
+				     const union nf_inet_addr *daddr,
+				     __be16 dport, unsigned int flags,
+				     unsigned int state, unsigned long timeout);
+void lvs_conn_sync_update(struct lvs_conn *cp, unsigned int flags,
+			  unsigned int state, unsigned long timeout);
 void lvs_conn_template_touch(struct lvs_conn *ct);
 void lvs_conn_one_packet_done(struct lvs_conn *cp);
 void lvs_conn_end(struct lvs_conn *cp);

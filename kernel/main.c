@@ -34,6 +34,7 @@ static int __net_init lvs_net_init(struct net *net)
 	int err;
 
 	lnet->net = net;
+	lvs_sync_init(lnet);
 	err = lvs_stats_init(&lnet->stats);
 	if (err)
 		return err;
@@ -72,7 +73,8 @@ err_free_stats:
 }
 
 /*
- * No request reaches the namespace any more. Services go first, which
+ * No request reaches the namespace any more (and its sync daemons
+ * stopped in lvs_net_pre_exit()). Services go first, which
  * unregisters the hooks; then the defences' work, which walks the
  * connection table; then the connections, which may hold the last
  * references to removed real servers.
@@ -90,8 +92,18 @@ static void __net_exit lvs_net_exit(struct net *net)
 	lvs_stats_free(&lnet->stats);
 }
 
+/*
+ * Before the namespace's devices go: the sync daemons' sockets hold
+ * routes, hence the devices, until they are released.
+ */
+static void __net_exit lvs_net_pre_exit(struct net *net)
+{
+	lvs_sync_exit(lvs_net(net));
+}
+
 static struct pernet_operations lvs_net_ops = {
 	.init = lvs_net_init,
+	.pre_exit = lvs_net_pre_exit,
 	.exit = lvs_net_exit,
 	.id = &lvs_net_id,
 	.size = sizeof(struct lvs_net),

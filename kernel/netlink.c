@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/in6.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <linux/lvs.h>
 
 #include "lvs.h"
@@ -571,17 +572,57 @@ static int lvs_nl_set(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* NEW_DAEMON's attributes, checked as IPVS checks them. */
+static int lvs_nl_daemon_cfg(struct nlattr **da, struct lvs_sync_cfg *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (!da[LVS_DAEMON_ATTR_MCAST_IFN] || !da[LVS_DAEMON_ATTR_SYNC_ID]) {
+		NL_SET_ERR_MSG(extack,
+			       "lvs: sync daemon needs an interface and a sync id");
+		return -EINVAL;
+	}
+	nla_strscpy(cfg->ifname, da[LVS_DAEMON_ATTR_MCAST_IFN],
+		    sizeof(cfg->ifname));
+	cfg->syncid = nla_get_u32(da[LVS_DAEMON_ATTR_SYNC_ID]);
+	if (da[LVS_DAEMON_ATTR_SYNC_MAXLEN])
+		cfg->maxlen = nla_get_u16(da[LVS_DAEMON_ATTR_SYNC_MAXLEN]);
+	if (da[LVS_DAEMON_ATTR_MCAST_GROUP]) {
+		cfg->af = AF_INET;
+		cfg->group.ip = nla_get_in_addr(da[LVS_DAEMON_ATTR_MCAST_GROUP]);
+		if (!ipv4_is_multicast(cfg->group.ip)) {
+			NL_SET_ERR_MSG(extack, "lvs: sync group is not multicast");
+			return -EINVAL;
+		}
+	} else if (da[LVS_DAEMON_ATTR_MCAST_GROUP6]) {
+		cfg->af = AF_INET6;
+		cfg->group.in6 =
+			nla_get_in6_addr(da[LVS_DAEMON_ATTR_MCAST_GROUP6]);
+		if (!ipv6_addr_is_multicast(&cfg->group.in6)) {
+			NL_SET_ERR_MSG(extack, "lvs: sync group is not multicast");
+			return -EINVAL;
+		}
+	}
+	/* in host order, as IPVS reads it */
+	if (da[LVS_DAEMON_ATTR_MCAST_PORT])
+		cfg->port = nla_get_u16(da[LVS_DAEMON_ATTR_MCAST_PORT]);
+	if (da[LVS_DAEMON_ATTR_MCAST_TTL])
+		cfg->ttl = nla_get_u8(da[LVS_DAEMON_ATTR_MCAST_TTL]);
+	return 0;
+}
+
 /*
- * NEW_DAEMON and DEL_DAEMON, checked as IPVS checks them. The connection
- * synchronisation daemon is not part of lvs yet: starting one fails with
- * EOPNOTSUPP and says so, and as none runs, stopping one finds none
- * (ESRCH, IPVS's answer when no daemon of that state runs).
+ * NEW_DAEMON and DEL_DAEMON, checked as IPVS checks them; sync.c starts
+ * and stops the daemons (EEXIST for one that runs, ESRCH for one that
+ * does not, ENODEV for an unknown interface).
  */
 static int lvs_nl_daemon(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	struct lvs_net *lnet = lvs_net(genl_info_net(info));
 	struct nlattr *da[LVS_DAEMON_ATTR_MAX + 1];
+	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
 	struct netlink_ext_ack *extack = info->extack;
+	struct lvs_sync_cfg cfg;
 	u32 state;
 	int err;
 
@@ -603,28 +644,66 @@ static int lvs_nl_daemon(struct sk_buff *skb, struct genl_info *info)
 	}
 	state = nla_get_u32(da[LVS_DAEMON_ATTR_STATE]);
 	if (info->genlhdr->cmd == LVS_CMD_DEL_DAEMON)
-		return -ESRCH;
-	if (!da[LVS_DAEMON_ATTR_MCAST_IFN] || !da[LVS_DAEMON_ATTR_SYNC_ID]) {
-		NL_SET_ERR_MSG(extack,
-			       "lvs: sync daemon needs an interface and a sync id");
-		return -EINVAL;
-	}
-	pr_notice_ratelimited("%s sync daemon requested on %s: connection synchronisation is not implemented yet\n",
-			      state == LVS_DAEMON_BACKUP ? "backup" : "master",
-			      (char *)nla_data(da[LVS_DAEMON_ATTR_MCAST_IFN]));
-	NL_SET_ERR_MSG(extack,
-		       "lvs: connection synchronisation (sync daemon) is not implemented yet");
-	return -EOPNOTSUPP;
+		return lvs_sync_stop(lnet, state);
+	err = lvs_nl_daemon_cfg(da, &cfg, extack);
+	if (err)
+		return err;
+	return lvs_sync_start(lnet, state, &cfg, extack);
 }
 
-/* GET_DAEMON: one message per running sync daemon; none runs. */
+static int lvs_nl_put_daemon(struct sk_buff *skb, struct netlink_callback *cb,
+			     u32 state, const struct lvs_sync_cfg *cfg)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &lvs_genl_family, NLM_F_MULTI, LVS_CMD_NEW_DAEMON);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start_noflag(skb, LVS_CMD_ATTR_DAEMON);
+	if (!nest ||
+	    nla_put_u32(skb, LVS_DAEMON_ATTR_STATE, state) ||
+	    nla_put_string(skb, LVS_DAEMON_ATTR_MCAST_IFN, cfg->ifname) ||
+	    nla_put_u32(skb, LVS_DAEMON_ATTR_SYNC_ID, cfg->syncid) ||
+	    nla_put_u16(skb, LVS_DAEMON_ATTR_SYNC_MAXLEN, cfg->maxlen) ||
+	    nla_put_u16(skb, LVS_DAEMON_ATTR_MCAST_PORT, cfg->port) ||
+	    nla_put_u8(skb, LVS_DAEMON_ATTR_MCAST_TTL, cfg->ttl) ||
+	    (cfg->af == AF_INET6 ?
+	     nla_put_in6_addr(skb, LVS_DAEMON_ATTR_MCAST_GROUP6,
+			      &cfg->group.in6) :
+	     nla_put_in_addr(skb, LVS_DAEMON_ATTR_MCAST_GROUP,
+			     cfg->group.ip))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* GET_DAEMON: one message per running sync daemon, master first. */
 static int lvs_nl_dump_daemons(struct sk_buff *skb,
 			       struct netlink_callback *cb)
 {
+	struct lvs_net *lnet = lvs_net(sock_net(skb->sk));
 	struct nlattr *tb[LVS_CMD_ATTR_MAX + 1];
+	struct lvs_sync *sy = &lnet->sync;
+	int err;
 
-	/* a malformed request still gets its error; a valid one, no entry */
-	return lvs_nl_parse_request(tb, cb->nlh, cb->extack);
+	/* a malformed request still gets its error */
+	err = lvs_nl_parse_request(tb, cb->nlh, cb->extack);
+	if (err)
+		return err;
+	mutex_lock(&sy->mutex);
+	if ((sy->state & LVS_DAEMON_MASTER) && !cb->args[0] &&
+	    !lvs_nl_put_daemon(skb, cb, LVS_DAEMON_MASTER, &sy->mcfg))
+		cb->args[0] = 1;
+	if ((sy->state & LVS_DAEMON_BACKUP) && !cb->args[1] &&
+	    !lvs_nl_put_daemon(skb, cb, LVS_DAEMON_BACKUP, &sy->bcfg))
+		cb->args[1] = 1;
+	mutex_unlock(&sy->mutex);
+	return skb->len;
 }
 
 /* Counters @c and rates @r as u32 (STATS, truncated as IPVS does) or u64. */

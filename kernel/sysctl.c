@@ -10,6 +10,7 @@
  * its struct lvs_sysctl. Readers on the packet path use READ_ONCE(); the
  * proc handlers write plain ints, as everywhere in the kernel.
  */
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/prio.h>
 #include <linux/slab.h>
@@ -22,6 +23,52 @@ static int lvs_one = 1;
 static int lvs_three = 3;
 static int lvs_nice_min = MIN_NICE;
 static int lvs_nice_max = MAX_NICE;
+
+/*
+ * sync_threshold: the pair threshold, period; a connection is synced at
+ * its threshold-th packet and every period packets after, so the
+ * threshold is below the period unless the period is 0 (once only).
+ */
+static int lvs_sync_threshold_sysctl(lvs_ctl_table_const struct ctl_table *table,
+				     int write, void *buffer, size_t *lenp,
+				     loff_t *ppos)
+{
+	int *valp = table->data, val[2];
+	struct ctl_table tmp = {
+		.data = val, .maxlen = sizeof(val), .mode = table->mode,
+	};
+	int err;
+
+	memcpy(val, valp, sizeof(val));
+	err = proc_dointvec(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (val[0] < 0 || val[1] < 0 || (val[0] >= val[1] && val[1]))
+		return -EINVAL;
+	WRITE_ONCE(valp[0], val[0]);
+	WRITE_ONCE(valp[1], val[1]);
+	return 0;
+}
+
+/* sync_ports: the number of sync threads, a power of 2. */
+static int lvs_sync_ports_sysctl(lvs_ctl_table_const struct ctl_table *table,
+				 int write, void *buffer, size_t *lenp,
+				 loff_t *ppos)
+{
+	int *valp = table->data, val = *valp;
+	struct ctl_table tmp = {
+		.data = &val, .maxlen = sizeof(val), .mode = table->mode,
+	};
+	int err;
+
+	err = proc_dointvec(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	if (val < 1 || !is_power_of_2(val))
+		return -EINVAL;
+	WRITE_ONCE(*valp, val);
+	return 0;
+}
 
 /* One sysctl: where its value lives and how it is parsed. */
 struct lvs_sysctl_def {
@@ -51,7 +98,7 @@ static const struct lvs_sysctl_def lvs_sysctl_defs[] = {
 	{ "sync_version", offsetof(struct lvs_sysctl, sync_version),
 	  proc_dointvec_minmax, &lvs_zero, &lvs_one },
 	{ "sync_ports", offsetof(struct lvs_sysctl, sync_ports),
-	  proc_dointvec_minmax, &lvs_one, NULL },
+	  lvs_sync_ports_sysctl, NULL, NULL },
 	{ "sync_persist_mode", offsetof(struct lvs_sysctl, sync_persist_mode),
 	  proc_dointvec, NULL, NULL },
 	{ "sync_qlen_max", offsetof(struct lvs_sysctl, sync_qlen_max),
@@ -69,7 +116,7 @@ static const struct lvs_sysctl_def lvs_sysctl_defs[] = {
 	{ "expire_quiescent_template", offsetof(struct lvs_sysctl, expire_quiescent_template),
 	  proc_dointvec, NULL, NULL },
 	{ "sync_threshold", offsetof(struct lvs_sysctl, sync_threshold),
-	  proc_dointvec, NULL, NULL, 2 * sizeof(int) },
+	  lvs_sync_threshold_sysctl, NULL, NULL, 2 * sizeof(int) },
 	{ "sync_refresh_period", offsetof(struct lvs_sysctl, sync_refresh_period),
 	  proc_dointvec_jiffies, NULL, NULL },
 	{ "sync_retries", offsetof(struct lvs_sysctl, sync_retries),

@@ -18,6 +18,13 @@
 #include <net/gso.h>
 #endif
 
+/* 6.12 moved the unaligned access helpers from asm/ to linux/. */
+#ifdef LVS_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /* 6.10 added dst_rt6_info(); before, the cast was written out. */
 #ifndef dst_rt6_info
 #define dst_rt6_info(_ptr) container_of(_ptr, struct rt6_info, dst)

@@ -7,6 +7,7 @@
 lvs_have_header = $(if $(wildcard $(srctree)/include/$(1)),-D$(2))
 
 ccflags-y += $(call lvs_have_header,net/gso.h,LVS_HAVE_NET_GSO_H)
+ccflags-y += $(call lvs_have_header,linux/unaligned.h,LVS_HAVE_LINUX_UNALIGNED_H)
 
 # 6.11: proc handlers take a const struct ctl_table.
 lvs_const_ctl = $(shell grep -s 'proc_handler.const struct ctl_table' $(srctree)/include/linux/sysctl.h)

@@ -188,7 +188,7 @@ enum lvs_daemon_attr {
 	LVS_DAEMON_ATTR_SYNC_MAXLEN,	/* u16 UDP payload size */
 	LVS_DAEMON_ATTR_MCAST_GROUP,	/* u32 IPv4 group, network order */
 	LVS_DAEMON_ATTR_MCAST_GROUP6,	/* 16 bytes IPv6 group */
-	LVS_DAEMON_ATTR_MCAST_PORT,	/* u16, network order */
+	LVS_DAEMON_ATTR_MCAST_PORT,	/* u16, host order (as IPVS) */
 	LVS_DAEMON_ATTR_MCAST_TTL,	/* u8 */
 	__LVS_DAEMON_ATTR_MAX,
 };
