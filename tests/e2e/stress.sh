@@ -260,6 +260,11 @@ done
 for pid in "${pids[@]}"; do
 	wait "$pid" || fail "a sender failed: $(cat "$out"/stress.sender*)"
 done
+# A race needs traffic: senders that got no answer at all did not race
+# anything (a guest starved of CPU by other guests).
+answered=$(awk '{ n += $4 } END { print n + 0 }' "$out"/stress.sender*)
+[ "$answered" -gt 0 ] ||
+	fail "the senders got no answer while the configuration churned: $(cat "$out"/stress.sender* | tr '\n' ' ')"
 # a last burst with long timeouts, so that the checks below have
 # connections to count
 short_timeouts 900 120 300
