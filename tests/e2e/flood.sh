@@ -31,8 +31,8 @@
 #      dropped (fewer made than SYNs sent) and entries were dropped (fewer
 #      in the table than made).
 #   6. Recovery: amemthresh back to its default; the modes read 1 within a
-#      few seconds, new connections are answered, and the flood's entries
-#      all leave the table (no active connection left).
+#      few seconds, new connections are answered, and (on the debug kernel)
+#      the flood's entries all leave the table (no active connection left).
 #
 # Which entries and packets are dropped is random, so only these outcomes
 # go to the served file that is compared with ip_vs; the figures are
@@ -233,15 +233,23 @@ drained() {
 	[ "$(table_conns | cut -d' ' -f1)" = 0 ]
 }
 t_drain=$SECONDS
-# the last SYN's entry lasts 60 s from it
-wait_for 75 drained || fail "the flood's entries did not leave the table: $(table_conns) (active inactive)"
-drain_secs=$((SECONDS - t_flood - flood_took))
-echo "table drained: yes" >>"$served"
+# The last SYN's entry lasts 60 s from it: a minute the guest idles. The
+# debug kernel (KASAN, kmemleak: where a lost entry would show) waits for
+# it; on Debian's kernel, where ip_vs and lvs run one after the other, the
+# table is left to the unload.
+if [ "$LVS_KERNEL" = test ]; then
+	wait_for 75 drained ||
+		fail "the flood's entries did not leave the table: $(table_conns) (active inactive)"
+	drained_after="table drained of the flood $((SECONDS - t_flood - flood_took)) s after it ended"
+	echo "table drained: yes" >>"$served"
+	log "drained $((SECONDS - t_drain)) s after the checks"
+else
+	drained_after="drain not waited for on this kernel"
+fi
 read -r act3 inact3 <<<"$(table_conns)"
 mem_end=$(mem_available)
 slab_end=$(slab_objs)
 slabkb_end=$(slab_kb)
-log "drained $((SECONDS - t_drain)) s after the checks, $drain_secs s after the flood"
 
 cat <<EOF
 flood figures: impl=$lvs_impl kernel=$LVS_KERNEL method=nat
@@ -250,10 +258,10 @@ flood figures:   defences: amemthresh $thresh pages (available $avail_pages), dr
 flood figures:   connections made by the flood $made; new-connection packets dropped $dropped_packets ($((100 * dropped_packets / (sent > 0 ? sent : 1)))%)
 flood figures:   entries: before $entries0, at the flood's end $entries_end, peak $peak, 3 s later $((act2 + inact2)); entries dropped by drop_entry $dropped_entries
 flood figures:   held connections: $(tail -n 1 "$out/flood.held")
-flood figures:   MemAvailable kB: before $mem0, lowest $mem_min, after the drain $mem_end
-flood figures:   connection slab objects: before $slab0, peak $slab_peak, after the drain $slab_end (n/a: merged with another cache)
-flood figures:   all slab kB (/proc/meminfo Slab): before $slabkb0, peak $slabkb_peak, after the drain $slabkb_end
-flood figures:   recovery: modes back to 1 1 1, new connections answered, table drained of the flood $drain_secs s after it ended (active $act3, inactive $inact3 left)
+flood figures:   MemAvailable kB: before $mem0, lowest $mem_min, at the end $mem_end
+flood figures:   connection slab objects: before $slab0, peak $slab_peak, at the end $slab_end (n/a: merged with another cache)
+flood figures:   all slab kB (/proc/meminfo Slab): before $slabkb0, peak $slabkb_peak, at the end $slabkb_end
+flood figures:   recovery: modes back to 1 1 1, new connections answered, $drained_after (active $act3, inactive $inact3 left)
 flood figures: samples:
 $(sed 's/^/flood figures:   /' "$samples")
 EOF
