@@ -13,12 +13,19 @@
 # For DR and TUN the client has a second leg on that switch, 10.0.2.2 and
 # fd00:2::2, which the real servers use as their route back to the client,
 # so that their answers bypass the director, as in a classic LVS-DR site.
+#
+# A pair of directors (make_topology METHOD pair): a second one, backup,
+# 10.0.1.3 and fd00:1::3, 10.0.2.254 and fd00:2::fe, and a second switch
+# in lan, br1, for the client and the directors. Neither director holds the
+# VIP, nor (NAT) the real servers' gateway, 10.0.2.100 and fd00:2::100:
+# whoever runs the pair (keepalived's VRRP) moves them.
 
 real_servers=(rs1 rs2 rs3)
 families=(4 6)
 protocols=(tcp udp)
 port=80
 declare -A vip=([4]=10.0.1.100 [6]=fd00:1::100)
+declare -A gateway=([4]=10.0.2.1 [6]=fd00:2::1)
 
 # in_ns NAMESPACE COMMAND...: (nsenter is cheaper than ip netns exec, and
 # nothing here needs the namespace's /sys)
@@ -82,14 +89,19 @@ in_batch() {
 	ip -n "$1" -batch - || fail "ip commands in $1"
 }
 
-# make_topology nat|dr|tun: the namespaces, links and addresses, and what
-# each real server needs for that forwarding method, and the client process
-# (start_client).
+# make_topology nat|dr|tun [pair]: the namespaces, links and addresses,
+# and what each real server needs for that forwarding method, and the
+# client process (start_client).
 method=
 fwd=
+directors=(director)
 make_topology() {
-	local rs ports=() rs_sysctls=()
+	local rs d ports=() rs_sysctls=() pair=${2:-}
 	method=$1
+	if [ "$pair" = pair ]; then
+		directors=(director backup)
+		gateway=([4]=10.0.2.100 [6]=fd00:2::100)
+	fi
 	case $method in
 	nat) fwd=-m ;;
 	dr) fwd=-g ;;
@@ -102,23 +114,29 @@ make_topology() {
 	# for it.
 	[ "$method" = nat ] ||
 		rs_sysctls=(net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2)
-	add_namespaces client director lan "${real_servers[@]}"
+	add_namespaces client "${directors[@]}" lan "${real_servers[@]}"
 	# A connect that gets no answer fails after 3 s, not 2 min.
 	in_ns client sysctl -qw net.ipv4.tcp_syn_retries=1 || fail "sysctl in client"
-	in_ns director sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1 ||
-		fail "sysctl in director"
+	for d in "${directors[@]}"; do
+		in_ns "$d" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv6.conf.all.forwarding=1 net.ipv6.conf.default.forwarding=1 ||
+			fail "sysctl in $d"
+		# Before the namespaces go: flush the table, so that nothing
+		# in a dying namespace pins a scheduler module.
+		on_exit "in_ns $d ipvsadm -C"
+	done
 	for rs in "${real_servers[@]}"; do
 		[ ${#rs_sysctls[@]} = 0 ] || in_ns "$rs" sysctl -qw "${rs_sysctls[@]}" ||
 			fail "sysctl in $rs"
 	done
-	# Before the namespaces go: flush the table, so that nothing in a
-	# dying namespace pins a scheduler module.
-	on_exit "in_ns director ipvsadm -C"
 
 	{
+		if [ "$pair" = pair ]; then
+			echo "link add eth0 type veth peer name client0 netns lan"
+		else
+			echo "link add eth0 type veth peer name eth0 netns director"
+		fi
 		cat <<-EOF
-		link add eth0 type veth peer name eth0 netns director
 		addr add 10.0.1.2/24 dev eth0
 		addr add fd00:1::2/64 dev eth0 nodad
 		link set eth0 up
@@ -130,18 +148,17 @@ make_topology() {
 		link set eth1 up
 		EOF
 	} | in_batch client
-	in_batch director <<-EOF
-	addr add 10.0.1.1/24 dev eth0
-	addr add ${vip[4]}/32 dev eth0
-	addr add fd00:1::1/64 dev eth0 nodad
-	addr add ${vip[6]}/128 dev eth0 nodad
-	link set eth0 up
-	link add eth1 type veth peer name director netns lan
-	addr add 10.0.2.1/24 dev eth1
-	addr add fd00:2::1/64 dev eth1 nodad
-	link set eth1 up
-	EOF
-	ports=(director "${real_servers[@]}")
+	if [ "$pair" = pair ]; then
+		director_links director 1 1 | in_batch director
+		director_links backup 3 254 | in_batch backup
+	else
+		{
+			director_links director 1 1
+			echo "addr add ${vip[4]}/32 dev eth0"
+			echo "addr add ${vip[6]}/128 dev eth0 nodad"
+		} | in_batch director
+	fi
+	ports=("${directors[@]}" "${real_servers[@]}")
 	[ "$method" = nat ] || ports+=(client)
 	{
 		echo "link add br0 type bridge mcast_snooping 0"
@@ -152,6 +169,13 @@ make_topology() {
 			echo "link set $rs master br0 up"
 		done
 		echo "link set br0 up"
+		if [ "$pair" = pair ]; then
+			echo "link add br1 type bridge mcast_snooping 0"
+			for d in client "${directors[@]}"; do
+				echo "link set ${d}0 master br1 up"
+			done
+			echo "link set br1 up"
+		fi
 	} | in_batch lan
 	for rs in "${real_servers[@]}"; do
 		{
@@ -159,8 +183,8 @@ make_topology() {
 			addr add $(rip 4 "$rs")/24 dev eth0
 			addr add $(rip 6 "$rs")/64 dev eth0 nodad
 			link set eth0 up
-			route add default via 10.0.2.1
-			route add default via fd00:2::1
+			route add default via ${gateway[4]}
+			route add default via ${gateway[6]}
 			EOF
 			[ "$method" = nat ] || cat <<-EOF
 			route add 10.0.1.0/24 via 10.0.2.2
@@ -185,6 +209,23 @@ make_topology() {
 		} | in_batch "$rs"
 	done
 	start_client
+}
+
+# director_links NAMESPACE N M: a director's legs, eth0 10.0.1.N and
+# fd00:1::N towards the client (in a pair: a port NAMESPACE0 of br1), eth1
+# 10.0.2.M and fd00:2::M (hex) on the real servers' switch (port NAMESPACE)
+director_links() {
+	# (the client made a single director's eth0)
+	[ ${#directors[@]} = 1 ] || echo "link add eth0 type veth peer name ${1}0 netns lan"
+	cat <<-EOF
+	addr add 10.0.1.$2/24 dev eth0
+	addr add fd00:1::$2/64 dev eth0 nodad
+	link set eth0 up
+	link add eth1 type veth peer name $1 netns lan
+	addr add 10.0.2.$3/24 dev eth1
+	addr add fd00:2::$(printf %x "$3")/64 dev eth1 nodad
+	link set eth1 up
+	EOF
 }
 
 # -- the real servers' responders ----------------------------------------------

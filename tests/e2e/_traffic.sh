@@ -35,6 +35,17 @@ client_requests() {
 	done
 }
 
+# client_do LINE...: one command of _client.py's for held connections
+# ("hold NAME PROTO ADDRESS PORT SOURCE-PORT", "say NAME", "drop NAME");
+# prints its one-line answer.
+client_do() {
+	local answer
+	[ -n "$client_ask" ] || fail "client_do: no client (make_topology starts it)"
+	echo "$*" >&"$client_ask"
+	read -r answer <&"$client_answers" || fail "the client process is gone"
+	echo "$answer"
+}
+
 # The file of who served what: one line per request, "ipv4 tcp rr 1 rs3".
 served=${LVS_OUT:-/tmp}/e2e/$e2e_name.$lvs_impl.served
 mkdir -p "$(dirname "$served")"
