@@ -138,3 +138,28 @@ each_service() {
 # rs3 rs2 rs1 | rs1 | rs2 rs1 | rs3 rs2 rs1 | rs1 | ..., a cycle of six.
 rr_cycle="rs3 rs2 rs1"
 wrr_cycle="rs3 rs2 rs1 rs1 rs2 rs1"
+
+# -- a pair of directors ---------------------------------------------------------
+
+# synced_conns NAMESPACE: the established TCP connections and the UDP flows
+# that director lists, "PROTO STATE SOURCE VIRTUAL DESTINATION", sorted
+synced_conns() {
+	in_ns "$1" ipvsadm -Lnc |
+		awk '($1 == "TCP" && $3 == "ESTABLISHED") || $1 == "UDP" {
+			print $1, $3, $4, $5, $6 }' | sort
+}
+
+# backup_has_all: the director lists connections, and the backup lists each
+# of them too. Both lists in $director_conns and $backup_conns, what the
+# backup lacks in $missing ("CONNECTION;...").
+director_conns= backup_conns= missing=
+backup_has_all() {
+	local line
+	director_conns=$(synced_conns director)
+	backup_conns=$(synced_conns backup)
+	missing=
+	while read -r line; do
+		[[ $'\n'$backup_conns$'\n' == *$'\n'"$line"$'\n'* ]] || missing+="$line;"
+	done <<<"$director_conns"
+	[ -n "$director_conns" ] && [ -z "$missing" ]
+}

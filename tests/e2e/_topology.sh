@@ -264,6 +264,11 @@ lb() {
 	in_ns director ipvsadm "$@"
 }
 
+# blb: ipvsadm in the backup director (make_topology METHOD pair)
+blb() {
+	in_ns backup ipvsadm "$@"
+}
+
 # The service as ipvsadm names it: service PROTO FAMILY
 service() {
 	case $1 in

@@ -14,28 +14,25 @@
 #
 #    client            director (master)       lan          real servers
 #  +-----------+     +-----------------+     +-------+     +-------------+
-#  |      eth0 +-----+ eth0       eth1 +-----+  br0  +-----+ rs1 rs2 rs3 |
-#  | 10.0.1.2  |     | VIP 10.0.1.100  |     |       |     | 10.0.2.1N   |
-#  | fd00:1::2 |     |  fd00:1::100    |     |       |     | fd00:2::1N  |
-#  +-----------+     |  10.0.2.1       |     |       |     +-------------+
-#                    +-----------------+     |       |
-#                    backup                  |       |
-#                    +-----------------+     |       |
-#                    |  10.0.2.254 eth1+-----+       |
-#                    |  fd00:2::fe     |     +-------+
+#  |      eth0 +-br1-+ eth0       eth1 +-----+  br0  +-----+ rs1 rs2 rs3 |
+#  | 10.0.1.2  |  |  | VIP 10.0.1.100  |     |       |     | 10.0.2.1N   |
+#  | fd00:1::2 |  |  |  fd00:1::100    |     |       |     | fd00:2::1N  |
+#  +-----------+  |  |  10.0.2.1, .100 |     |       |     +-------------+
+#                 |  +-----------------+     |       |
+#                 |  backup                  |       |
+#                 |  +-----------------+     |       |
+#                 +--+ eth0  10.0.2.254+-----+       |
+#                    | 10.0.1.3  eth1  |     +-------+
 #                    +-----------------+
 #
+#   (make_topology's pair of directors, without VRRP: the director holds
+#   the VIP and the real servers' gateway 10.0.2.100, fd00:2::100.)
 #   Sync messages: multicast 224.0.0.81:8848 from the director's eth1.
 . "$(dirname "$0")/_lib.sh"
 
 syncid=9
 work=$(mktemp -d)
 on_exit "rm -rf $work"
-
-# in the backup namespace
-blb() {
-	in_ns backup ipvsadm "$@"
-}
 
 # note WHAT...: a line both implementations must write alike
 note() {
@@ -54,21 +51,6 @@ try_fail() {
 	log "$name: $out"
 }
 
-make_backup() {
-	add_namespace backup
-	on_exit "in_ns backup ipvsadm -C"
-	in_batch lan <<-EOF
-	link add backup type veth peer name eth1 netns backup
-	link set backup master br0 up
-	EOF
-	in_batch backup <<-EOF
-	link set lo up
-	addr add 10.0.2.254/24 dev eth1
-	addr add fd00:2::fe/64 dev eth1 nodad
-	link set eth1 up
-	EOF
-}
-
 start_daemons() {
 	lb --start-daemon master --mcast-interface eth1 --syncid $syncid ||
 		fail "starting the master daemon"
@@ -76,26 +58,27 @@ start_daemons() {
 		fail "starting the backup daemon"
 }
 
-# TCP connections held open (each has read its greeting into a file) and
-# UDP flows of three datagrams, three of each per family
+# TCP connections held open by the client and UDP flows of three
+# datagrams, three of each per family; who answered each in $held_by
+# ("tcp4.1", "udp6.3"...), each flow's client port in $flow_port
 held_tcp=0
+declare -A held_by=() flow_port=()
 make_traffic() {
 	local fam i p
 	for fam in "${families[@]}"; do
 		for i in 1 2 3; do
-			# shellcheck disable=SC2016 # expanded by that bash
-			in_ns client bash -c 'exec 3<>"/dev/tcp/$0/$1" || exit 1
-				read -r -t 5 who <&3 && echo "$who" >"$2"
-				sleep 600 <&3' "${vip[$fam]}" "$port" "$work/tcp$fam.$i" \
-				</dev/null >/dev/null 2>&1 &
-			held_tcp=$((held_tcp + 1))
-			wait_for 20 test -s "$work/tcp$fam.$i" ||
+			held_by[tcp$fam.$i]=$(client_do hold "tcp$fam.$i" tcp "${vip[$fam]}" "$port" "$sport")
+			[ "${held_by[tcp$fam.$i]}" != - ] ||
 				fail "ipv$fam held TCP connection $i got no answer"
+			sport=$((sport + 1))
+			held_tcp=$((held_tcp + 1))
 		done
 		for i in 1 2 3; do
 			p=$((sport + i))
+			flow_port[udp$fam.$i]=$p
 			for _ in 1 2 3; do
-				[ "$(client_requests udp "$fam" 1 "$p")" != - ] ||
+				held_by[udp$fam.$i]=$(client_requests udp "$fam" 1 "$p")
+				[ "${held_by[udp$fam.$i]}" != - ] ||
 					fail "ipv$fam UDP flow $i got no answer"
 			done
 		done
@@ -103,18 +86,48 @@ make_traffic() {
 	done
 }
 
-# conns NAMESPACE: the established TCP connections and the UDP flows,
-# "PROTO STATE SOURCE VIRTUAL DESTINATION", sorted
-conns() {
-	in_ns "$1" ipvsadm -Lnc |
-		awk '($1 == "TCP" && $3 == "ESTABLISHED") || $1 == "UDP" {
-			print $1, $3, $4, $5, $6 }' | sort
+# pair_addresses add|del: what keepalived's VRRP would move between the
+# directors: the VIPs, and the real servers' gateway
+pair_addresses() {
+	cat <<-EOF
+	addr $1 ${vip[4]}/32 dev eth0
+	addr $1 ${vip[6]}/128 dev eth0
+	addr $1 ${gateway[4]}/24 dev eth1
+	addr $1 ${gateway[6]}/64 dev eth1
+	EOF
 }
 
-backup_has_all() {
-	conns director >"$work/master"
-	conns backup >"$work/backup"
-	[ -z "$(comm -23 "$work/master" "$work/backup")" ]
+# move_addresses FROM TO: the addresses move, and the client and the real
+# servers forget where they were (no VRRP here to announce the move)
+move_addresses() {
+	local ns
+	pair_addresses del | in_batch "$1"
+	pair_addresses add | in_batch "$2"
+	for ns in client "${real_servers[@]}"; do
+		echo "neigh flush all" | in_batch "$ns"
+	done
+}
+
+# follow_held WHEN: every held connection and flow answered by the real
+# server that answered it first. The last made goes first: a director that
+# scheduled the UDP flows anew, rr from its start, would give them rs3 rs2
+# rs1 again, as the first time.
+follow_held() {
+	local fam proto i name who
+	for fam in "${families[@]}"; do
+		for proto in "${protocols[@]}"; do
+			for i in 3 2 1; do
+				name=$proto$fam.$i
+				if [ "$proto" = tcp ]; then
+					who=$(client_do say "$name")
+				else
+					who=$(client_requests udp "$fam" 1 "${flow_port[$name]}")
+				fi
+				note "$1: $name ${held_by[$name]} then $who"
+				expect_eq "$who" "${held_by[$name]}" "$1: who answers $name"
+			done
+		done
+	done
 }
 
 # Traffic through the master while daemons stop and start: new TCP
@@ -129,8 +142,8 @@ background_traffic() {
 }
 
 load_balancer
-make_topology nat
-make_backup
+make_topology nat pair
+pair_addresses add | in_batch director
 start_responders
 add_services rr 1 1 1
 lb -Sn | blb -R || fail "the backup's services"
@@ -170,14 +183,13 @@ lb --stop-daemon backup || fail "stopping the director's backup"
 
 # -- synchronisation -----------------------------------------------------------
 make_traffic
-wait_for 30 backup_has_all ||
-	fail "the backup lacks: $(comm -23 "$work/master" "$work/backup" | tr '\n' ';')"
-n=$(wc -l <"$work/master")
+wait_for 30 backup_has_all || fail "the backup lacks: $missing"
+n=$(wc -l <<<"$director_conns")
 [ "$n" = $((held_tcp + 6)) ] ||
 	fail "the master shows $n established connections and flows, not $((held_tcp + 6))"
-log "the backup has all $n: $(tr '\n' ';' <"$work/backup")"
+log "the backup has all $n: ${backup_conns//$'\n'/;}"
 # what the backup has, without the client's ports
-sed -E 's/ ([^ ]*):[0-9]+ / \1 /' "$work/backup" | sort >"$work/backup.n"
+sed -E 's/ ([^ ]*):[0-9]+ / \1 /' <<<"$backup_conns" | sort >"$work/backup.n"
 while read -r line; do note "backup conn: $line"; done <"$work/backup.n"
 # marked synced there, local on the master
 synced=$(in_ns backup awk '$NF ~ /^[0-9]+$/ && $(NF - 1) == "SYNC"' \
@@ -193,6 +205,15 @@ blb -Ln | awk '$1 ~ /^(TCP|UDP|->)$/' | sed -E 's/ +/ /g' >"$work/backup.ln"
 while read -r line; do note "backup table: $line"; done <"$work/backup.ln"
 active=$(awk '$1 == "->" && $3 == "Masq" { a += $5 } END { print a + 0 }' "$work/backup.ln")
 [ "$active" = "$held_tcp" ] || fail "the backup counts $active active connections, not $held_tcp"
+
+# -- the backup takes over -------------------------------------------------------
+# As after a VRRP failover (failover.sh runs keepalived's), but the
+# director stays: it takes the addresses back after.
+move_addresses director backup
+follow_held "through the backup"
+log "the backup took the held connections and flows over"
+move_addresses backup director
+follow_held "back through the director"
 
 # -- stopping with traffic flowing ---------------------------------------------
 background_traffic
