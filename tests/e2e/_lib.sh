@@ -82,13 +82,26 @@ lvs_impl=${LVS_IMPL:-lvs}
 unload_modules() {
 	local m
 	for m; do
-		grep -q "^$m " /proc/modules || continue
+		module_loaded "$m" || continue
 		wait_for 10 quietly rmmod "$m" || log "cannot unload $m"
 	done
 }
 
+# (read in bash: a program costs about a second on the debug kernel)
+module_loaded() {
+	local name _
+	while read -r name _; do
+		[ "$name" != "$1" ] || return 0
+	done </proc/modules
+	return 1
+}
+
+# loaded_modules PREFIX: the loaded modules whose name starts with PREFIX
 loaded_modules() {
-	awk -v prefix="$1" 'index($1, prefix) == 1 { print $1 }' /proc/modules
+	local name _
+	while read -r name _; do
+		[[ $name != "$1"* ]] || echo "$name"
+	done </proc/modules
 }
 
 # shellcheck disable=SC2046 # lists of module names

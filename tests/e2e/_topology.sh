@@ -33,28 +33,55 @@ in_ns() {
 	nsenter --net="/run/netns/$1" "${@:2}"
 }
 
-# The real server's own address: rip FAMILY rsN
-rip() {
+# The real server's own address: rip FAMILY rsN. (rip_r and the other *_r
+# give it in $REPLY, for loops: $(...) forks, 50 ms on the debug kernel.)
+rip_r() {
 	case $1 in
-	4) echo "10.0.2.1${2#rs}" ;;
-	6) echo "fd00:2::1${2#rs}" ;;
+	4) REPLY=10.0.2.1${2#rs} ;;
+	6) REPLY=fd00:2::1${2#rs} ;;
 	esac
+}
+rip() {
+	rip_r "$@"
+	echo "$REPLY"
 }
 
 # ADDRESS:PORT as ipvsadm and socat write it: hostport FAMILY ADDRESS
-hostport() {
+hostport_r() {
 	case $1 in
-	4) echo "$2:$port" ;;
-	6) echo "[$2]:$port" ;;
+	4) REPLY=$2:$port ;;
+	6) REPLY=[$2]:$port ;;
 	esac
 }
+hostport() {
+	hostport_r "$@"
+	echo "$REPLY"
+}
 
+# namespace_pids NAMESPACE...: the processes in them, by one ip command
+# (a program costs about a second on the debug kernel)
+namespace_pids() {
+	printf 'netns pids %s\n' "$@" | ip -force -batch - 2>/dev/null
+}
+
+# kill_in_ns NAMESPACE...: every process in them ends
 kill_in_ns() {
 	local pids
-	pids=$(ip netns pids "$1" 2>/dev/null) || return 0
+	pids=$(namespace_pids "$@")
 	# shellcheck disable=SC2086 # a list of process ids
 	[ -z "$pids" ] || kill $pids 2>/dev/null
-	wait_for 5 [ -z "$(ip netns pids "$1" 2>/dev/null)" ]
+	wait_for 5 namespaces_empty "$@"
+}
+
+namespaces_empty() {
+	[ -z "$(namespace_pids "$@")" ]
+}
+
+# remove_namespaces NAMESPACE...: their processes end, then they go (those
+# a scenario removed already are passed over)
+remove_namespaces() {
+	kill_in_ns "$@"
+	printf 'netns del %s\n' "$@" | ip -force -batch - 2>/dev/null
 }
 
 # What every test namespace wants, set once in the guest's own namespace,
@@ -67,14 +94,11 @@ namespace_defaults() {
 		net.core.devconf_inherit_init_net=1 || fail "sysctl: namespace defaults"
 }
 
-# add_namespaces NAME...: new namespaces, made by one ip command
+# add_namespaces NAME...: new namespaces, made by one ip command, removed
+# at the end by another
 add_namespaces() {
-	local ns
 	namespace_defaults
-	for ns; do
-		on_exit "ip netns del $ns"
-		on_exit "kill_in_ns $ns"
-	done
+	on_exit "remove_namespaces $*"
 	printf 'netns add %s\n' "$@" | ip -batch - || fail "ip netns add $*"
 }
 
@@ -96,7 +120,7 @@ method=
 fwd=
 directors=(director)
 make_topology() {
-	local rs d ports=() rs_sysctls=() pair=${2:-}
+	local rs d a4 a6 ports=() rs_sysctls=() pair=${2:-}
 	method=$1
 	if [ "$pair" = pair ]; then
 		directors=(director backup)
@@ -178,10 +202,14 @@ make_topology() {
 		fi
 	} | in_batch lan
 	for rs in "${real_servers[@]}"; do
+		rip_r 4 "$rs"
+		a4=$REPLY
+		rip_r 6 "$rs"
+		a6=$REPLY
 		{
 			cat <<-EOF
-			addr add $(rip 4 "$rs")/24 dev eth0
-			addr add $(rip 6 "$rs")/64 dev eth0 nodad
+			addr add $a4/24 dev eth0
+			addr add $a6/64 dev eth0 nodad
 			link set eth0 up
 			route add default via ${gateway[4]}
 			route add default via ${gateway[6]}
@@ -197,8 +225,8 @@ make_topology() {
 				;;
 			tun)
 				cat <<-EOF
-				link add tun4 type ipip local $(rip 4 "$rs")
-				link add tun6 type ip6tnl mode ip6ip6 local $(rip 6 "$rs")
+				link add tun4 type ipip local $a4
+				link add tun6 type ip6tnl mode ip6ip6 local $a6
 				link set tun4 up
 				link set tun6 up
 				addr add ${vip[4]}/32 dev tun4
@@ -245,13 +273,13 @@ python=(/usr/bin/python3 -I -S)
 
 # start_responders: returns when every real server listens.
 start_responders() {
-	local rs fam addr servers=()
+	local rs fam servers=()
 	for rs in "${real_servers[@]}"; do
 		servers+=("$rs,tcp")
 		for fam in "${families[@]}"; do
-			addr=${vip[$fam]}
-			[ "$method" = nat ] && addr=$(rip "$fam" "$rs")
-			servers[-1]+=",udp=$addr"
+			REPLY=${vip[$fam]}
+			[ "$method" != nat ] || rip_r "$fam" "$rs"
+			servers[-1]+=",udp=$REPLY"
 		done
 	done
 	"${python[@]}" "$e2e_dir/_responder.py" "$port" "${servers[@]}" \
@@ -270,11 +298,16 @@ blb() {
 }
 
 # The service as ipvsadm names it: service PROTO FAMILY
-service() {
+service_r() {
+	hostport_r "$2" "${vip[$2]}"
 	case $1 in
-	tcp) echo "-t $(hostport "$2" "${vip[$2]}")" ;;
-	udp) echo "-u $(hostport "$2" "${vip[$2]}")" ;;
+	tcp) REPLY="-t $REPLY" ;;
+	udp) REPLY="-u $REPLY" ;;
 	esac
+}
+service() {
+	service_r "$@"
+	echo "$REPLY"
 }
 
 # on_service PROTO FAMILY COMMAND [ARGS...]: ipvsadm COMMAND on that service
@@ -288,15 +321,18 @@ on_service() {
 # services, each with the three real servers, added in that order. The
 # commands are ipvsadm's own -A and -a, given in one go to ipvsadm -R.
 add_services() {
-	local sched=$1 fam proto rs w rules=
+	local sched=$1 fam proto rs w svc rules=
 	shift
 	for fam in "${families[@]}"; do
 		for proto in "${protocols[@]}"; do
-			rules+="-A $(service "$proto" "$fam") -s $sched"$'\n'
+			service_r "$proto" "$fam"
+			svc=$REPLY
+			rules+="-A $svc -s $sched"$'\n'
 			w=("$@")
 			for rs in "${real_servers[@]}"; do
-				rules+="-a $(service "$proto" "$fam")"
-				rules+=" -r $(hostport "$fam" "$(rip "$fam" "$rs")") $fwd -w ${w[0]}"$'\n'
+				rip_r "$fam" "$rs"
+				hostport_r "$fam" "$REPLY"
+				rules+="-a $svc -r $REPLY $fwd -w ${w[0]}"$'\n'
 				w=("${w[@]:1}")
 				tally "$proto" "$fam" "$rs" 0 0
 			done
