@@ -4,7 +4,8 @@
 #   make modules    the modules alone
 #   make tools      lvsadm alone (in build/tools; needs libmnl-dev)
 #   make install    install them (and run depmod); lvsadm, its man page and
-#                   bash completion under $(DESTDIR)$(PREFIX) (/usr/local)
+#                   bash completion under $(DESTDIR)$(PREFIX) (/usr/local);
+#                   /etc/modprobe.d/lvs.conf, so that modprobe ip_vs loads lvs
 #   make deb        the Debian packages lvs-dkms and lvsadm, in build/deb
 #   make deps       install every Debian package the build and tests need
 #   make demo       boot a VM, load lvs, show ipvsadm -Ln
@@ -46,6 +47,7 @@ modules:
 install: modules install-tools
 	$(kdir_ok)
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+	install -D -m 0644 modprobe.d/lvs.conf $(DESTDIR)/etc/modprobe.d/lvs.conf
 
 install-tools: tools
 	$(MAKE) -C tools/lvsadm O=$(TOOLS_OUT) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
