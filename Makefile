@@ -4,7 +4,9 @@
 #   make modules    the modules alone
 #   make tools      lvsadm alone (in build/tools; needs libmnl-dev)
 #   make install    install them (and run depmod); lvsadm, its man page and
-#                   bash completion under $(DESTDIR)$(PREFIX) (/usr/local)
+#                   bash completion under $(DESTDIR)$(PREFIX) (/usr/local);
+#                   /etc/modprobe.d/lvs.conf, so that modprobe ip_vs loads lvs
+#   make deb        the Debian packages lvs-dkms and lvsadm, in build/deb
 #   make deps       install every Debian package the build and tests need
 #   make demo       boot a VM, load lvs, show ipvsadm -Ln
 #   make check      all tests: static checks, KUnit and end-to-end, 2 kernels
@@ -28,7 +30,7 @@ kdir_ok = $(if $(and $(KDIR),$(wildcard $(KDIR)/Makefile)),,$(error \
 	lvs: no kernel build tree at '$(or $(KDIR),/lib/modules/$(shell uname -r)/build)': \
 	install linux-headers-$(shell uname -r) or pass KDIR=/path/to/kernel/build))
 
-.PHONY: all modules tools install install-tools deps demo check fuzz stress clean
+.PHONY: all modules tools install install-tools deb deps demo check fuzz stress clean
 
 PREFIX ?= /usr/local
 TOOLS_OUT := $(CURDIR)/build/tools
@@ -45,9 +47,22 @@ modules:
 install: modules install-tools
 	$(kdir_ok)
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+	install -D -m 0644 modprobe.d/lvs.conf $(DESTDIR)/etc/modprobe.d/lvs.conf
 
 install-tools: tools
 	$(MAKE) -C tools/lvsadm O=$(TOOLS_OUT) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
+
+# Built by Debian's tooling (debhelper, dh-dkms) from a copy of the tree,
+# so that the packages hold no build output; the .debs land in build/deb.
+DEB_OUT := $(CURDIR)/build/deb
+deb:
+	rm -rf $(DEB_OUT)
+	mkdir -p $(DEB_OUT)/lvs
+	rsync -a --exclude=/build --exclude='.*' --exclude='*.o' --exclude='*.ko' \
+		--exclude='*.mod' --exclude='*.mod.c' \
+		--exclude=Module.symvers --exclude=modules.order ./ $(DEB_OUT)/lvs/
+	cd $(DEB_OUT)/lvs && DEB_BUILD_OPTIONS=noautodbgsym dpkg-buildpackage -b -us -uc
+	rm -rf $(DEB_OUT)/lvs
 
 deps:
 	tests/vm/deps

@@ -1157,3 +1157,11 @@ void lvs_netlink_exit(void)
 {
 	genl_unregister_family(&lvs_genl_family);
 }
+
+/*
+ * A tool that asks the controller for "IPVS" while no module has it makes
+ * the kernel load "net-pf-16-proto-16-family-IPVS": this module. The
+ * in-tree ip_vs carries the same alias; lvs's modprobe.d file names lvs
+ * for it, so that modprobe picks lvs where both are installed.
+ */
+MODULE_ALIAS_GENL_FAMILY(LVS_GENL_NAME);

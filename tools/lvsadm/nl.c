@@ -3,8 +3,10 @@
  * lvsadm: the netlink transport.
  *
  * One generic netlink socket serves the whole run, a restore of thousands
- * of rules included: nl_open() resolves the "IPVS" family once (asking
- * modprobe for ip_vs, as ipvsadm does, if it is not there yet), nl_new()
+ * of rules included: nl_open() resolves the "IPVS" family once (if no
+ * module has it yet, the kernel loads the one whose alias names the
+ * family: lvs, which its modprobe.d file picks over ip_vs; lvsadm runs no
+ * modprobe of its own, unlike ipvsadm), nl_new()
  * starts a request, nl_talk() sends it and hands each reply message to a
  * callback until the kernel's ack or the end of a dump. Errors come back
  * as negative errno values; nl_strerror() words them as ipvsadm does, per
@@ -14,7 +16,6 @@
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <sys/wait.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
@@ -56,21 +57,6 @@ static int resolve_family(void)
 	return nl_talk(nlh, family_cb, &family);
 }
 
-/* What ipvsadm does when the family is missing: modprobe ip_vs. */
-static void modprobe_ipvs(void)
-{
-	pid_t pid = fork();
-	int status;
-
-	if (pid == 0) {
-		execl("/sbin/modprobe", "/sbin/modprobe", "-q", "--", "ip_vs",
-		      (char *)NULL);
-		_exit(1);
-	}
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-}
-
 int nl_open(void)
 {
 	sock = mnl_socket_open(NETLINK_GENERIC);
@@ -82,11 +68,8 @@ int nl_open(void)
 		return -errno;
 	}
 	portid = mnl_socket_get_portid(sock);
-	if (resolve_family() < 0 || !family) {
-		modprobe_ipvs();
-		if (resolve_family() < 0 || !family)
-			return -ENOENT;
-	}
+	if (resolve_family() < 0 || !family)
+		return -ENOENT;
 	return 0;
 }
 
