@@ -867,42 +867,77 @@ void lvs_conn_packet(struct lvs_conn *cp, enum lvs_dir dir,
 }
 
 /*
+ * Call @visit on every connection in the lookup table, bottom halves
+ * disabled, as the packet path runs; returns how many @visit ended.
+ *
+ * Every LVS_CONN_WALK_BATCH entries the walk pauses (dropping the RCU
+ * read lock) to let others run, and it pauses on an entry *before*
+ * @visit may take it out of the table: rhashtable_walk_start() resumes
+ * by the entry's place in its bucket, so resuming after an entry that
+ * is gone skips the one behind it (a connection expire_nodest_conn then
+ * left for minutes). An entry someone else takes out during a pause can
+ * still make it skip one: callers that must see all walk again until a
+ * walk ends nothing.
+ * Context: process; takes and drops the RCU read lock.
+ */
+static unsigned int lvs_conn_walk(struct lvs_net *lnet,
+				  bool (*visit)(struct lvs_conn *cp))
+{
+	struct rhashtable_iter iter;
+	unsigned int seen = 0, ended = 0;
+	struct lvs_conn *cp;
+
+	rhashtable_walk_enter(&lnet->conn_in, &iter);
+	rhashtable_walk_start(&iter);
+	while ((cp = rhashtable_walk_next(&iter))) {
+		if (!IS_ERR(cp) && ++seen % LVS_CONN_WALK_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+			/* the same entry, if it is still there */
+			cp = rhashtable_walk_peek(&iter);
+		}
+		if (IS_ERR_OR_NULL(cp))
+			continue;
+		local_bh_disable();
+		if (visit(cp))
+			ended++;
+		local_bh_enable();
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	return ended;
+}
+
+/* A connection or template of a real server that was removed ends. */
+static bool lvs_conn_end_nodest(struct lvs_conn *cp)
+{
+	const struct lvs_dest *dest = cp->dest;
+
+	if (!dest || test_bit(LVS_DEST_AVAILABLE, &dest->flags))
+		return false;
+	lvs_conn_end(cp);
+	return true;
+}
+
+/*
  * expire_nodest_conn: the connections and templates of real servers that
  * were removed end now, whether or not a packet comes, as IPVS has done
  * since Linux 5.9 (the packet path ends those it meets first; hooks.c).
  * A template goes with its last connection. Context: process, the
- * namespace's work; the walk holds the RCU read lock, dropped now and
- * then to let others run, and ends entries with bottom halves disabled,
- * as the packet path does.
+ * namespace's work. A walk that ended some walks again: one that a
+ * pause skipped is found then (lvs_conn_walk()).
  */
 static void lvs_conn_nodest_work(struct work_struct *work)
 {
 	struct lvs_net *lnet = container_of(to_delayed_work(work),
 					    struct lvs_net, nodest_work);
-	struct rhashtable_iter iter;
-	const struct lvs_dest *dest;
-	struct lvs_conn *cp;
-	unsigned int n = 0;
+	unsigned int pass;
 
-	rhashtable_walk_enter(&lnet->conn_in, &iter);
-	rhashtable_walk_start(&iter);
-	while ((cp = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(cp))
-			continue;
-		dest = cp->dest;
-		if (dest && !test_bit(LVS_DEST_AVAILABLE, &dest->flags)) {
-			local_bh_disable();
-			lvs_conn_end(cp);
-			local_bh_enable();
-		}
-		if (++n % LVS_CONN_WALK_BATCH == 0) {
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
+	/* (bounded: packets still in flight may bind one more) */
+	for (pass = 0; pass < 4; pass++)
+		if (!lvs_conn_walk(lnet, lvs_conn_end_nodest))
+			break;
 }
 
 /**
@@ -943,35 +978,10 @@ int lvs_conn_table_init(struct lvs_net *lnet)
 	return err;
 }
 
-/*
- * End every connection now (lvs_conn_end()); returns how many were still
- * in the lookup table. Their timers destroy them; a template goes with
- * the last connection it controls.
- */
-static int lvs_conn_flush_pass(struct lvs_net *lnet)
+static bool lvs_conn_end_any(struct lvs_conn *cp)
 {
-	struct rhashtable_iter iter;
-	struct lvs_conn *cp;
-	int seen = 0;
-
-	rhashtable_walk_enter(&lnet->conn_in, &iter);
-	rhashtable_walk_start(&iter);
-	while ((cp = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(cp))
-			continue;
-		seen++;
-		local_bh_disable();
-		lvs_conn_end(cp);
-		local_bh_enable();
-		if (seen % LVS_CONN_WALK_BATCH == 0) {
-			rhashtable_walk_stop(&iter);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
-	return seen;
+	lvs_conn_end(cp);
+	return true;
 }
 
 /*
@@ -984,7 +994,9 @@ void lvs_conn_table_exit(struct lvs_net *lnet)
 {
 	/* the services are gone: nothing queues it again */
 	cancel_delayed_work_sync(&lnet->nodest_work);
-	while (lvs_conn_flush_pass(lnet) || atomic_read(&lnet->conn_count))
+	/* end every connection; their timers destroy them */
+	while (lvs_conn_walk(lnet, lvs_conn_end_any) ||
+	       atomic_read(&lnet->conn_count))
 		schedule_timeout_uninterruptible(1);
 	rhashtable_destroy(&lnet->conn_out);
 	rhashtable_destroy(&lnet->conn_in);

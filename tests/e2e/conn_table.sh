@@ -8,7 +8,8 @@
 #     reads of 100 bytes (a listing resumed over hundreds of reads);
 #   - 120 TCP connections opened at the same moment from 40 client
 #     addresses: each is answered and has its entry, with the real server
-#     that answered it.
+#     that answered it;
+#   - with expire_nodest_conn, ipvsadm -C takes every entry away at once.
 #
 # Topology: tests/e2e/_lib.sh's NAT site (client, director, three real
 # servers); the client holds 40 more addresses, 10.0.1.10-49.
@@ -92,4 +93,21 @@ read -r unanswered missing <<<"$(printf '%s\n' "${answers[@]}" |
 [ $missing = 0 ] || fail "$missing of $tcp_conns answered TCP connections have no entry to the real server that answered"
 echo "tcp $tcp_conns connections answered and listed" >>"$served"
 log "$tcp_conns simultaneous TCP connections: all answered and listed"
+
+# expire_nodest_conn: the real servers go (ipvsadm -C), and their thousands
+# of entries with them at once, not at their time-outs minutes away
+# (IPVS walks the table; a walk that paused on an entry it had just ended
+# skipped the next one).
+entries() {
+	left=$(lb -Lnc | awk 'NR > 2' | wc -l)
+}
+in_ns director sysctl -qw net.ipv4.vs.expire_nodest_conn=1 ||
+	fail "sysctl expire_nodest_conn"
+entries
+before=$left
+lb -C || fail "ipvsadm -C"
+wait_for 20 eval 'entries; [ "$left" = 0 ]' ||
+	fail "$left of $before entries left 20 s after ipvsadm -C with expire_nodest_conn=1"
+echo "expire_nodest_conn: every entry gone after ipvsadm -C" >>"$served"
+log "expire_nodest_conn: all $before entries gone after ipvsadm -C"
 log "ok"

@@ -321,7 +321,8 @@ log "counters agree with $(lb -Lnc | awk 'NR > 2' | wc -l) connections listed"
 
 vs_sysctl expire_nodest_conn 1
 lb -C || fail "ipvsadm -C"
-wait_for 30 listed_none || fail "$left connections still listed after ipvsadm -C"
+wait_for 30 listed_none ||
+	fail "$left connections still listed after ipvsadm -C:$(lb -Lnc | awk 'NR > 2 { printf " %s", $0 }')"
 log "flushed: no connection left"
 
 # A connection counted but never destroyed would hang this for ever.
