@@ -67,6 +67,7 @@
 #include <linux/workqueue.h>
 
 #include "lvs.h"
+#include "lvs_trace.h"
 #include "nfct.h"
 
 static struct kmem_cache *lvs_conn_cache __read_mostly;
@@ -424,6 +425,7 @@ static void lvs_conn_timer(struct timer_list *t)
 	}
 	cp->dead = true;
 	spin_unlock(&cp->lock);
+	trace_conn_expire(cp);
 	lvs_conn_destroy(cp);
 }
 
@@ -457,6 +459,7 @@ static struct lvs_conn *lvs_conn_publish(struct lvs_conn *cp)
 		cp->in_hashed = true;
 		mod_timer(&cp->timer, cp->expires);
 		spin_unlock(&cp->lock);
+		trace_conn_new(cp);
 		return cp;
 	}
 	/* a reply that found @cp must not arm its timer now */
@@ -739,7 +742,7 @@ struct lvs_conn *lvs_conn_new_synced(struct lvs_net *lnet,
 				     __be16 dport, unsigned int flags,
 				     unsigned int state, unsigned long timeout)
 {
-	struct lvs_conn *cp;
+	struct lvs_conn *cp, *other;
 
 	cp = lvs_conn_alloc(lnet, p, dest, daddr, dport);
 	if (!cp)
@@ -760,7 +763,10 @@ struct lvs_conn *lvs_conn_new_synced(struct lvs_net *lnet,
 	if (flags & LVS_CONN_F_TEMPLATE)
 		cp->timeout = timeout;
 	cp->expires = jiffies + timeout;
-	return lvs_conn_publish(cp);
+	other = lvs_conn_publish(cp);
+	if (other == cp)
+		trace_sync_conn(cp);
+	return other;
 }
 
 /**

@@ -53,6 +53,7 @@
 #include <net/tcp.h>
 
 #include "lvs.h"
+#include "lvs_trace.h"
 #include "nfct.h"
 
 /*
@@ -178,12 +179,14 @@ static void lvs_refuse(struct sk_buff *skb, u16 af)
  */
 static struct lvs_conn *lvs_no_dest(struct lvs_net *lnet, struct sk_buff *skb,
 				    const struct lvs_service *svc,
+				    const struct lvs_packet *pkt,
 				    const struct lvs_conn_param *param)
 {
 	if (READ_ONCE(lnet->sysctl.cache_bypass) && svc->fwmark &&
 	    lvs_route_addr_is_unicast(lnet->net, param->af, param->vaddr))
 		return lvs_conn_new(lnet, param, NULL, 0,
 				    lvs_svc_conn_flags(svc, param->protocol));
+	trace_sched_fail(pkt, LVS_SCHED_NO_DEST);
 	lvs_refuse(skb, param->af);
 	return NULL;
 }
@@ -215,20 +218,27 @@ struct lvs_conn *lvs_schedule(struct lvs_net *lnet, struct sk_buff *skb,
 
 	*verdict = NF_DROP;
 	/* drop_packet: the director is short of memory (defense.c) */
-	if (lvs_drop_new_conn(lnet))
+	if (lvs_drop_new_conn(lnet)) {
+		trace_sched_fail(pkt, LVS_SCHED_DROPPED);
 		return NULL;
+	}
 	if (READ_ONCE(svc->flags) & LVS_SVC_F_PERSISTENT) {
 		cp = lvs_persist_schedule(lnet, svc, skb, pkt, &no_dest);
-		return no_dest ? lvs_no_dest(lnet, skb, svc, &param) : cp;
+		if (no_dest)
+			return lvs_no_dest(lnet, skb, svc, pkt, &param);
+	} else {
+		sched = rcu_dereference(svc->sched);
+		dest = sched ? sched->schedule(svc, pkt) : NULL;
+		if (!dest)
+			return lvs_no_dest(lnet, skb, svc, pkt, &param);
+		/* a port-0 (all ports) service keeps the client's port */
+		cp = lvs_conn_new(lnet, &param, dest,
+				  dest->port ? dest->port : pkt->dport,
+				  lvs_svc_conn_flags(svc, pkt->protocol));
 	}
-	sched = rcu_dereference(svc->sched);
-	dest = sched ? sched->schedule(svc, pkt) : NULL;
-	if (!dest)
-		return lvs_no_dest(lnet, skb, svc, &param);
-	/* a port-0 (all ports) service keeps the client's port */
-	return lvs_conn_new(lnet, &param, dest,
-			    dest->port ? dest->port : pkt->dport,
-			    lvs_svc_conn_flags(svc, pkt->protocol));
+	if (!cp)
+		trace_sched_fail(pkt, LVS_SCHED_NO_CONN);
+	return cp;
 }
 
 static unsigned int lvs_xmit(struct sk_buff *skb, struct lvs_conn *cp,

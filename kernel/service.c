@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 
 #include "lvs.h"
+#include "lvs_trace.h"
 
 static u32 lvs_svc_hash(const struct lvs_net *lnet, u16 af, u8 protocol,
 			const union nf_inet_addr *addr, __be16 port, u32 mark)
@@ -398,6 +399,7 @@ int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg)
 
 	list_add_rcu(&dest->list, &svc->dests);
 	svc->num_dests++;
+	trace_dest_change(svc, dest, LVS_DEST_ADDED);
 	sched = rcu_dereference_protected(svc->sched,
 					  lockdep_is_held(&svc->lnet->config_mutex));
 	if (sched && sched->add_dest) {
@@ -418,6 +420,7 @@ int lvs_dest_edit(struct lvs_dest *dest, const struct lvs_dest_cfg *cfg)
 
 	lockdep_assert_held(&svc->lnet->config_mutex);
 	lvs_dest_apply(dest, cfg);
+	trace_dest_change(svc, dest, LVS_DEST_EDITED);
 	sched = rcu_dereference_protected(svc->sched,
 					  lockdep_is_held(&svc->lnet->config_mutex));
 	if (sched && sched->upd_dest)
@@ -439,6 +442,7 @@ void lvs_dest_del(struct lvs_dest *dest)
 	const struct lvs_scheduler *sched;
 
 	lockdep_assert_held(&lnet->config_mutex);
+	trace_dest_change(svc, dest, LVS_DEST_REMOVED);
 	list_del_rcu(&dest->list);
 	svc->num_dests--;
 	clear_bit(LVS_DEST_AVAILABLE, &dest->flags);
