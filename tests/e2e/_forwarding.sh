@@ -72,11 +72,11 @@ check_wrr() {
 	lb -C || fail "ipvsadm -C"
 	conns_of=() datagrams_of=()
 	add_services wrr 3 2 1
-	# ip_vs takes a real server it still has connections of back from its
-	# trash, counters and all, when a new service of the same address gets
-	# it: the counts start from here. Its counters are what its estimator
-	# last folded in (every 2 s), and the estimator of a removed real
-	# server stopped with what it had not folded yet: -Z once it ran again.
+	# The real servers come back from the trash (connections still hold
+	# them) with their counters zeroed; ip_vs zeroes against what its
+	# estimator last folded in (every 2 s), and the estimator of a real
+	# server it removed stopped before folding its last traffic in: the
+	# counts start at a -Z made once that estimator ran again.
 	[ "$lvs_impl" != ipvs ] || sleep 3
 	lb -Z || fail "ipvsadm -Z"
 	each_service wrr_round

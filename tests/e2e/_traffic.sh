@@ -133,3 +133,47 @@ use_held() {
 	echo "ipv$fam $proto held 2 ${reply:--}" >>"$served"
 	expect_eq "$reply" "$held_by" "ipv$fam $proto: who answers the held connection"
 }
+
+# -- connections held through a change of director (sync.sh, failover.sh) ------
+
+# hold_connections: three connections per service, held by the client: TCP
+# open, UDP a socket that has sent three datagrams (IPVS syncs a flow at
+# its third). Who answered each in $held_by: "tcp4.1" ... "udp6.3".
+declare -A held_by=()
+hold_connections() {
+	local fam proto i name
+	for fam in "${families[@]}"; do
+		for proto in "${protocols[@]}"; do
+			for i in 1 2 3; do
+				name=$proto$fam.$i
+				held_by[$name]=$(client_do hold "$name" "$proto" \
+					"${vip[$fam]}" "$port" "$sport")
+				sport=$((sport + 1))
+				[ "${held_by[$name]}" != - ] || fail "$name got no answer"
+				[ "$proto" = tcp ] ||
+					for _ in 1 2; do
+						expect_eq "$(client_do say "$name")" \
+							"${held_by[$name]}" "$name's answers"
+					done
+			done
+		done
+	done
+}
+
+# follow_held WHEN: each held connection is answered by the real server that
+# answered it first; "WHEN: NAME FIRST then NOW" lines to $served. The last
+# made goes first: a director that scheduled them anew (rr from its start)
+# would give them rs3 rs2 rs1 again, as the first time.
+follow_held() {
+	local fam proto i name who
+	for fam in "${families[@]}"; do
+		for proto in "${protocols[@]}"; do
+			for i in 3 2 1; do
+				name=$proto$fam.$i
+				who=$(client_do say "$name")
+				echo "$1: $name ${held_by[$name]} then $who" >>"$served"
+				expect_eq "$who" "${held_by[$name]}" "$1: who answers $name"
+			done
+		done
+	done
+}

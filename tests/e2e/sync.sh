@@ -58,34 +58,6 @@ start_daemons() {
 		fail "starting the backup daemon"
 }
 
-# TCP connections held open by the client and UDP flows of three
-# datagrams, three of each per family; who answered each in $held_by
-# ("tcp4.1", "udp6.3"...), each flow's client port in $flow_port
-held_tcp=0
-declare -A held_by=() flow_port=()
-make_traffic() {
-	local fam i p
-	for fam in "${families[@]}"; do
-		for i in 1 2 3; do
-			held_by[tcp$fam.$i]=$(client_do hold "tcp$fam.$i" tcp "${vip[$fam]}" "$port" "$sport")
-			[ "${held_by[tcp$fam.$i]}" != - ] ||
-				fail "ipv$fam held TCP connection $i got no answer"
-			sport=$((sport + 1))
-			held_tcp=$((held_tcp + 1))
-		done
-		for i in 1 2 3; do
-			p=$((sport + i))
-			flow_port[udp$fam.$i]=$p
-			for _ in 1 2 3; do
-				held_by[udp$fam.$i]=$(client_requests udp "$fam" 1 "$p")
-				[ "${held_by[udp$fam.$i]}" != - ] ||
-					fail "ipv$fam UDP flow $i got no answer"
-			done
-		done
-		sport=$((sport + 10))
-	done
-}
-
 # pair_addresses add|del: what keepalived's VRRP would move between the
 # directors: the VIPs, and the real servers' gateway
 pair_addresses() {
@@ -105,28 +77,6 @@ move_addresses() {
 	pair_addresses add | in_batch "$2"
 	for ns in client "${real_servers[@]}"; do
 		echo "neigh flush all" | in_batch "$ns"
-	done
-}
-
-# follow_held WHEN: every held connection and flow answered by the real
-# server that answered it first. The last made goes first: a director that
-# scheduled the UDP flows anew, rr from its start, would give them rs3 rs2
-# rs1 again, as the first time.
-follow_held() {
-	local fam proto i name who
-	for fam in "${families[@]}"; do
-		for proto in "${protocols[@]}"; do
-			for i in 3 2 1; do
-				name=$proto$fam.$i
-				if [ "$proto" = tcp ]; then
-					who=$(client_do say "$name")
-				else
-					who=$(client_requests udp "$fam" 1 "${flow_port[$name]}")
-				fi
-				note "$1: $name ${held_by[$name]} then $who"
-				expect_eq "$who" "${held_by[$name]}" "$1: who answers $name"
-			done
-		done
 	done
 }
 
@@ -182,11 +132,23 @@ note "both: $(lb -L --daemon | tr '\n' ' ')"
 lb --stop-daemon backup || fail "stopping the director's backup"
 
 # -- synchronisation -----------------------------------------------------------
-make_traffic
+# lvs: the backup's lvs:sync_conn tracepoint tells each connection it made
+tracing=/sys/kernel/tracing
+if [ "$lvs_impl" = lvs ] && [ -d $tracing/events/lvs ]; then
+	echo >$tracing/trace
+	echo 1 >$tracing/events/lvs/sync_conn/enable
+	on_exit "echo 0 >$tracing/events/lvs/sync_conn/enable"
+fi
+hold_connections
 wait_for 30 backup_has_all || fail "the backup lacks: $missing"
 n=$(wc -l <<<"$director_conns")
-[ "$n" = $((held_tcp + 6)) ] ||
-	fail "the master shows $n established connections and flows, not $((held_tcp + 6))"
+if [ "$lvs_impl" = lvs ] && [ -d $tracing/events/lvs ]; then
+	traced=$(grep -c ' sync_conn: ' $tracing/trace || true)
+	[ "$traced" -ge "$n" ] || fail "lvs:sync_conn told $traced connections, not $n"
+	log "lvs:sync_conn: $traced events"
+fi
+[ "$n" = ${#held_by[@]} ] ||
+	fail "the master shows $n established connections and flows, not ${#held_by[@]}"
 log "the backup has all $n: ${backup_conns//$'\n'/;}"
 # what the backup has, without the client's ports
 sed -E 's/ ([^ ]*):[0-9]+ / \1 /' <<<"$backup_conns" | sort >"$work/backup.n"
@@ -204,7 +166,7 @@ in_ns director grep -q ' SYNC ' /proc/net/ip_vs_conn_sync &&
 blb -Ln | awk '$1 ~ /^(TCP|UDP|->)$/' | sed -E 's/ +/ /g' >"$work/backup.ln"
 while read -r line; do note "backup table: $line"; done <"$work/backup.ln"
 active=$(awk '$1 == "->" && $3 == "Masq" { a += $5 } END { print a + 0 }' "$work/backup.ln")
-[ "$active" = "$held_tcp" ] || fail "the backup counts $active active connections, not $held_tcp"
+[ "$active" = 6 ] || fail "the backup counts $active active connections, not the 6 held TCP ones"
 
 # -- the backup takes over -------------------------------------------------------
 # As after a VRRP failover (failover.sh runs keepalived's), but the
