@@ -960,7 +960,12 @@ void lvs_conn_expire_nodest(struct lvs_net *lnet)
 		queue_delayed_work(system_long_wq, &lnet->nodest_work, 1);
 }
 
-int lvs_conn_table_init(struct lvs_net *lnet)
+/*
+ * The namespace's timeouts (what ipvsadm --set and the sysctls change
+ * before any service exists) and its connection count. The tables come
+ * with the first service (lvs_conn_tables_create()).
+ */
+void lvs_conn_table_init(struct lvs_net *lnet)
 {
 	static const struct lvs_proto *const protos[LVS_PROTO_COUNT] = {
 		[LVS_PROTO_TCP]		= &lvs_proto_tcp,
@@ -968,20 +973,61 @@ int lvs_conn_table_init(struct lvs_net *lnet)
 		[LVS_PROTO_SCTP]	= &lvs_proto_sctp,
 	};
 	unsigned int p, i;
-	int err;
 
 	for (p = 0; p < LVS_PROTO_COUNT; p++)
 		for (i = 0; i < protos[p]->n_states; i++)
 			lnet->timeouts[p][i] = protos[p]->timeouts[i] * HZ;
 	atomic_set(&lnet->conn_count, 0);
 	INIT_DELAYED_WORK(&lnet->nodest_work, lvs_conn_nodest_work);
+}
+
+/*
+ * lvs_conn_tables_create - make the connection tables, if they are not there
+ *
+ * Before the hooks are registered: only packets make connections.
+ * Return: 0 or -ENOMEM. Context: the config mutex.
+ */
+int lvs_conn_tables_create(struct lvs_net *lnet)
+{
+	int err;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	if (lnet->conn_tables)
+		return 0;
 	err = rhashtable_init(&lnet->conn_in, &lvs_conn_in_params);
 	if (err)
 		return err;
 	err = rhashtable_init(&lnet->conn_out, &lvs_conn_out_params);
-	if (err)
+	if (err) {
 		rhashtable_destroy(&lnet->conn_in);
-	return err;
+		return err;
+	}
+	/* pairs with smp_load_acquire() in lvs_conn_table_buckets() */
+	smp_store_release(&lnet->conn_tables, true);
+	return 0;
+}
+
+/*
+ * lvs_conn_tables_destroy - free the connection tables of an idle namespace
+ *
+ * The caller has made sure that nothing can make a connection (no
+ * service: the hooks are unregistered) and none is left (conn_count is
+ * 0: every one is out of both tables), that no /proc reader walks them
+ * (conn_holders), and that neither the defences' work nor the nodest
+ * work can run. Lockless readers of the bucket count see conn_tables
+ * false, or finish within the grace period waited for here.
+ * Context: process, the config mutex.
+ */
+void lvs_conn_tables_destroy(struct lvs_net *lnet)
+{
+	lockdep_assert_held(&lnet->config_mutex);
+	if (!lnet->conn_tables)
+		return;
+	cancel_delayed_work_sync(&lnet->nodest_work);
+	WRITE_ONCE(lnet->conn_tables, false);
+	synchronize_rcu();
+	rhashtable_destroy(&lnet->conn_out);
+	rhashtable_destroy(&lnet->conn_in);
 }
 
 static bool lvs_conn_end_any(struct lvs_conn *cp)
@@ -1000,10 +1046,14 @@ void lvs_conn_table_exit(struct lvs_net *lnet)
 {
 	/* the services are gone: nothing queues it again */
 	cancel_delayed_work_sync(&lnet->nodest_work);
+	/* nothing else changes conn_tables now (services, defences: gone) */
+	if (!lnet->conn_tables)
+		return;
 	/* end every connection; their timers destroy them */
 	while (lvs_conn_walk(lnet, lvs_conn_end_any) ||
 	       atomic_read(&lnet->conn_count))
 		schedule_timeout_uninterruptible(1);
+	WRITE_ONCE(lnet->conn_tables, false);
 	rhashtable_destroy(&lnet->conn_out);
 	rhashtable_destroy(&lnet->conn_in);
 }
@@ -1011,11 +1061,15 @@ void lvs_conn_table_exit(struct lvs_net *lnet)
 unsigned int lvs_conn_table_buckets(struct lvs_net *lnet)
 {
 	const struct bucket_table *tbl;
-	unsigned int size;
+	unsigned int size = LVS_CONN_TABLE_MIN_BUCKETS;
 
+	/* without tables: the size they start with */
 	rcu_read_lock();
-	tbl = rcu_dereference(lnet->conn_in.tbl);
-	size = tbl->size;
+	/* pairs with smp_store_release() in lvs_conn_tables_create() */
+	if (smp_load_acquire(&lnet->conn_tables)) {
+		tbl = rcu_dereference(lnet->conn_in.tbl);
+		size = tbl->size;
+	}
 	rcu_read_unlock();
 	return size;
 }

@@ -234,6 +234,9 @@ static void lvs_defense_work(struct work_struct *work)
 	if (d->drop_entry)
 		lvs_defense_drop_entries(lnet);
 	mutex_unlock(&d->mutex);
+	/* connections outlived the last service: the last of them went */
+	if (lvs_net_try_idle(lnet))
+		return;
 	queue_delayed_work(system_long_wq, &d->work, LVS_DEFENSE_PERIOD);
 }
 
@@ -289,11 +292,26 @@ int lvs_defense_init(struct lvs_net *lnet)
 	return 0;
 }
 
-/* Once the sysctls hold their defaults. */
+/*
+ * The work runs from the first service until the namespace is idle: no
+ * service and no connection (lvs_net_idle(), lvs_net_try_idle()). Once
+ * running it requeues itself, so starting it again changes nothing.
+ * Context: the config mutex.
+ */
 void lvs_defense_start(struct lvs_net *lnet)
 {
-	queue_delayed_work(system_long_wq, &lnet->defense.work,
-			   LVS_DEFENSE_PERIOD);
+	lockdep_assert_held(&lnet->config_mutex);
+	queue_delayed_work(system_long_wq, &lnet->defense.work, 0);
+}
+
+/*
+ * Context: the config mutex; the work takes it only with
+ * mutex_trylock(), so waiting for it here cannot deadlock.
+ */
+void lvs_defense_stop(struct lvs_net *lnet)
+{
+	lockdep_assert_held(&lnet->config_mutex);
+	cancel_delayed_work_sync(&lnet->defense.work);
 }
 
 /*

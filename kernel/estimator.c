@@ -160,15 +160,40 @@ static void lvs_est_work(struct work_struct *work)
 			   LVS_EST_INTERVAL);
 }
 
-/* The namespace's estimator; its totals are estimated from the start. */
+/*
+ * The namespace's estimator: its totals are on the list from the start,
+ * but the worker runs only while the namespace has services
+ * (lvs_est_run(), lvs_est_halt()).
+ */
 void lvs_est_init(struct lvs_net *lnet)
 {
 	mutex_init(&lnet->est_mutex);
 	INIT_LIST_HEAD(&lnet->est_list);
 	INIT_DELAYED_WORK(&lnet->est_work, lvs_est_work);
 	lvs_est_start(lnet, &lnet->stats);
+}
+
+/*
+ * The first service came: the totals' rates start from zero and the
+ * worker runs. Context: the config mutex.
+ */
+void lvs_est_run(struct lvs_net *lnet)
+{
+	lockdep_assert_held(&lnet->config_mutex);
+	lvs_est_reset(lnet, &lnet->stats);
 	queue_delayed_work(system_unbound_wq, &lnet->est_work,
 			   LVS_EST_INTERVAL);
+}
+
+/*
+ * The last service went: the worker stops and the totals' rates read 0.
+ * Context: the config mutex (the worker never takes it).
+ */
+void lvs_est_halt(struct lvs_net *lnet)
+{
+	lockdep_assert_held(&lnet->config_mutex);
+	cancel_delayed_work_sync(&lnet->est_work);
+	lvs_est_reset(lnet, &lnet->stats);
 }
 
 /* Stop the worker; every service and real server has stopped already. */

@@ -335,12 +335,21 @@ struct lvs_defense {
  * @config_mutex: serialises every configuration change in the namespace
  * @svc_table: services, hashed by lvs_svc_hash(); RCU, writers hold
  *	@config_mutex
- * @num_services: how many; the hooks are registered while it is nonzero
+ * @num_services: how many; the hooks are registered while it is nonzero.
+ *	Written under @config_mutex, read locklessly by lvs_net_try_idle().
  * @pe_services: services that have, or had, a persistence engine: a NAT
  *	real server of one may open a connection (lvs_persist_conn_out());
  *	RCU, writers hold @config_mutex
  * @dest_trash: removed real servers that connections still use;
  *	@trash_lock protects it (connections expire in softirq)
+ * @conn_tables: @conn_in and @conn_out exist: from the first service (or
+ *	the backup sync daemon's start) until the namespace has neither
+ *	services, connections nor @conn_holders (main.c). Written under
+ *	@config_mutex; read locklessly with smp_load_acquire() by
+ *	lvs_conn_table_buckets().
+ * @conn_holders: what keeps the tables without a service: open
+ *	/proc/net/ip_vs_conn* files walking them and a running backup sync
+ *	daemon, which looks connections up; under @config_mutex
  */
 struct lvs_net {
 	struct net *net;
@@ -353,6 +362,8 @@ struct lvs_net {
 	u32 svc_hash_seed;
 	bool hooks_registered;
 	struct lvs_stats stats;
+	bool conn_tables;		/* see above */
+	unsigned int conn_holders;	/* see above */
 	struct rhashtable conn_in;
 	struct rhashtable conn_out;
 	atomic_t conn_count;
@@ -375,9 +386,17 @@ struct lvs_net {
 };
 
 struct lvs_net *lvs_net(const struct net *net);
+int lvs_net_start(struct lvs_net *lnet);
+void lvs_net_stop(struct lvs_net *lnet);
+void lvs_net_idle(struct lvs_net *lnet);
+int lvs_net_hold_tables(struct lvs_net *lnet);
+void lvs_net_release_tables(struct lvs_net *lnet);
+bool lvs_net_try_idle(struct lvs_net *lnet);
 
 /* conn.c */
-int lvs_conn_table_init(struct lvs_net *lnet);
+void lvs_conn_table_init(struct lvs_net *lnet);
+int lvs_conn_tables_create(struct lvs_net *lnet);
+void lvs_conn_tables_destroy(struct lvs_net *lnet);
 void lvs_conn_table_exit(struct lvs_net *lnet);
 unsigned int lvs_conn_table_buckets(struct lvs_net *lnet);
 struct lvs_conn *lvs_conn_in_lookup(struct lvs_net *lnet,
@@ -495,6 +514,7 @@ void lvs_conn_cache_exit(void);
 /* defense.c */
 int lvs_defense_init(struct lvs_net *lnet);
 void lvs_defense_start(struct lvs_net *lnet);
+void lvs_defense_stop(struct lvs_net *lnet);
 void lvs_defense_exit(struct lvs_net *lnet);
 int lvs_defense_sysctl(lvs_ctl_table_const struct ctl_table *table,
 		       int write, void *buffer, size_t *lenp, loff_t *ppos);

@@ -8,6 +8,9 @@
  * would clash with ours); then it registers the pernet state, so that
  * every namespace has its struct lvs_net before any request can reach it,
  * and the family last.
+ * A namespace with no service costs little: its connection tables, the
+ * defences' work and the estimator's worker start with its first service
+ * and stop when it is idle again (lvs_net_start() below).
  * Exit undoes init in exact reverse: once the family is unregistered no
  * request is in flight (genl_unregister_family waits for running handlers),
  * so the pernet state can go; rcu_barrier() then waits for the RCU
@@ -38,12 +41,10 @@ static int __net_init lvs_net_init(struct net *net)
 	err = lvs_stats_init(&lnet->stats);
 	if (err)
 		return err;
-	err = lvs_conn_table_init(lnet);
-	if (err)
-		goto err_free_stats;
+	lvs_conn_table_init(lnet);
 	err = lvs_services_init(lnet);
 	if (err)
-		goto err_conn_table;
+		goto err_free_stats;
 	err = lvs_proc_init(lnet);
 	if (err)
 		goto err_services;
@@ -54,9 +55,7 @@ static int __net_init lvs_net_init(struct net *net)
 	err = lvs_sysctl_init(lnet);
 	if (err)
 		goto err_defense;
-	/* last: their workers read the sysctls */
 	lvs_est_init(lnet);
-	lvs_defense_start(lnet);
 	return 0;
 
 err_defense:
@@ -65,8 +64,6 @@ err_proc:
 	lvs_proc_exit(lnet);
 err_services:
 	lvs_services_exit(lnet);
-err_conn_table:
-	lvs_conn_table_exit(lnet);
 err_free_stats:
 	lvs_stats_free(&lnet->stats);
 	return err;
@@ -90,6 +87,112 @@ static void __net_exit lvs_net_exit(struct net *net)
 	lvs_est_exit(lnet);
 	lvs_conn_table_exit(lnet);
 	lvs_stats_free(&lnet->stats);
+}
+
+/*
+ * What a namespace runs only while it has services, in three steps, all
+ * under the config mutex:
+ *
+ * lvs_net_start(), for the first service: the connection tables (kept if
+ * they are still there), then the hooks, so that packets always find
+ * tables; the estimator's worker and the defences' work.
+ * lvs_net_stop(), when the last service is unhashed: the hooks (which
+ * waits for packets in flight) and the estimator. Connections may
+ * outlive their services (their real servers wait in the trash), so the
+ * tables stay, and with them the defences' work, which may end them.
+ * lvs_net_idle(), once the services are finished: with no connection
+ * left (none can be made: no hooks) and nothing holding them (a /proc
+ * reader walking them, the backup sync daemon), the defences' work
+ * stops and the tables go. Otherwise the defences' work, once a second,
+ * retries the same (lvs_net_try_idle()).
+ */
+int lvs_net_start(struct lvs_net *lnet)
+{
+	int err;
+
+	lockdep_assert_held(&lnet->config_mutex);
+	err = lvs_conn_tables_create(lnet);
+	if (err)
+		return err;
+	err = lvs_hooks_register(lnet);
+	if (err) {
+		lvs_net_idle(lnet);
+		return err;
+	}
+	lvs_est_run(lnet);
+	lvs_defense_start(lnet);
+	return 0;
+}
+
+void lvs_net_stop(struct lvs_net *lnet)
+{
+	lockdep_assert_held(&lnet->config_mutex);
+	lvs_hooks_unregister(lnet);
+	lvs_est_halt(lnet);
+}
+
+static bool lvs_net_is_idle(struct lvs_net *lnet)
+{
+	return !lnet->num_services && !atomic_read(&lnet->conn_count) &&
+	       !lnet->conn_holders;
+}
+
+void lvs_net_idle(struct lvs_net *lnet)
+{
+	lockdep_assert_held(&lnet->config_mutex);
+	if (!lvs_net_is_idle(lnet))
+		return;
+	lvs_defense_stop(lnet);
+	lvs_conn_tables_destroy(lnet);
+}
+
+/*
+ * The backup sync daemon looks connections up and makes them from its
+ * own threads, with or without services: the tables stay from its start
+ * to its stop. Context: process; not the config mutex.
+ */
+int lvs_net_hold_tables(struct lvs_net *lnet)
+{
+	int err;
+
+	mutex_lock(&lnet->config_mutex);
+	err = lvs_conn_tables_create(lnet);
+	if (!err)
+		lnet->conn_holders++;
+	mutex_unlock(&lnet->config_mutex);
+	return err;
+}
+
+/*
+ * Connections it made keep the tables; the defences' work, which runs
+ * since the service they use came, frees them with the last one.
+ */
+void lvs_net_release_tables(struct lvs_net *lnet)
+{
+	mutex_lock(&lnet->config_mutex);
+	lnet->conn_holders--;
+	lvs_net_idle(lnet);
+	mutex_unlock(&lnet->config_mutex);
+}
+
+/*
+ * From the defences' work: make the namespace idle if it is. Return true
+ * if it is (the work then does not requeue itself). Never waits for the
+ * config mutex: lvs_net_idle() waits for the work under it.
+ */
+bool lvs_net_try_idle(struct lvs_net *lnet)
+{
+	bool idle;
+
+	if (READ_ONCE(lnet->num_services) || atomic_read(&lnet->conn_count))
+		return false;
+	if (!mutex_trylock(&lnet->config_mutex))
+		return false;
+	idle = lvs_net_is_idle(lnet);
+	if (idle)
+		lvs_conn_tables_destroy(lnet);
+	mutex_unlock(&lnet->config_mutex);
+	return idle;
 }
 
 /*

@@ -206,6 +206,11 @@ struct lvs_proc_conn_iter {
 	struct lvs_net *lnet;
 	struct rhashtable_iter walk;
 	loff_t pos;			/* of the connection the walk is at */
+	/*
+	 * the namespace had connection tables when the file was opened:
+	 * @walk is on them, and they stay until release (conn_holders)
+	 */
+	bool walking;
 };
 
 static struct lvs_conn *lvs_proc_conn_walk_next(struct lvs_proc_conn_iter *it)
@@ -228,6 +233,10 @@ static void *lvs_proc_conn_start(struct seq_file *seq, loff_t *pos)
 	struct lvs_conn *cp = NULL;
 	bool resumed;
 
+	if (!it->walking) {
+		rcu_read_lock();
+		return *pos ? NULL : SEQ_START_TOKEN;
+	}
 	/* -EAGAIN: the table was resized and the walk starts over */
 	resumed = !rhashtable_walk_start_check(&it->walk) && it->pos &&
 		  *pos == it->pos;
@@ -256,7 +265,7 @@ static void *lvs_proc_conn_next(struct seq_file *seq, void *v, loff_t *pos)
 	struct lvs_proc_conn_iter *it = seq->private;
 
 	++*pos;
-	return lvs_proc_conn_walk_next(it);
+	return it->walking ? lvs_proc_conn_walk_next(it) : NULL;
 }
 
 static void lvs_proc_conn_stop(struct seq_file *seq, void *v)
@@ -264,7 +273,10 @@ static void lvs_proc_conn_stop(struct seq_file *seq, void *v)
 {
 	struct lvs_proc_conn_iter *it = seq->private;
 
-	rhashtable_walk_stop(&it->walk);
+	if (it->walking)
+		rhashtable_walk_stop(&it->walk);
+	else
+		rcu_read_unlock();
 }
 
 /* Everything up to the state, as both files print it. */
@@ -371,7 +383,14 @@ static int lvs_proc_conn_open_ops(struct inode *inode, struct file *file,
 	if (!it)
 		return -ENOMEM;
 	it->lnet = pde_data(inode);
-	rhashtable_walk_enter(&it->lnet->conn_in, &it->walk);
+	/* no service yet, or none left: no tables, an empty listing */
+	mutex_lock(&it->lnet->config_mutex);
+	if (it->lnet->conn_tables) {
+		rhashtable_walk_enter(&it->lnet->conn_in, &it->walk);
+		it->lnet->conn_holders++;
+		it->walking = true;
+	}
+	mutex_unlock(&it->lnet->config_mutex);
 	return 0;
 }
 
@@ -390,7 +409,13 @@ static int lvs_proc_conn_release(struct inode *inode, struct file *file)
 	struct lvs_proc_conn_iter *it;
 
 	it = ((struct seq_file *)file->private_data)->private;
-	rhashtable_walk_exit(&it->walk);
+	if (it->walking) {
+		/* the defences' work frees the tables if that was the last */
+		mutex_lock(&it->lnet->config_mutex);
+		rhashtable_walk_exit(&it->walk);
+		it->lnet->conn_holders--;
+		mutex_unlock(&it->lnet->config_mutex);
+	}
 	return seq_release_private(inode, file);
 }
 

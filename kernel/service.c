@@ -600,11 +600,11 @@ int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg)
 		goto err_free_stats;
 
 	if (!lnet->num_services) {
-		err = lvs_hooks_register(lnet);
+		err = lvs_net_start(lnet);
 		if (err)
 			goto err_unbind;
 	}
-	lnet->num_services++;
+	WRITE_ONCE(lnet->num_services, lnet->num_services + 1);
 	lvs_est_start(lnet, &svc->stats);
 	h = lvs_svc_hash(lnet, svc->af, svc->protocol, &svc->addr, svc->port,
 			 svc->fwmark);
@@ -666,12 +666,13 @@ int lvs_service_edit(struct lvs_service *svc,
  *
  * lvs_service_unhash() unpublishes: after it no lookup finds the service
  * (the table, the persistence-engine list) and the hooks go with the last
- * service. Packets that found it before may still read it, its scheduler
+ * service (lvs_net_stop()). Packets that found it before may still read it, its scheduler
  * and its dests until the grace period ends.
  * lvs_service_finish(), after the grace period, unbinds the scheduler
  * (no packet can reach it any more), removes the dests (they wait in the
  * trash while connections hold them, whose dest->svc keeps the service)
- * and drops the table's reference.
+ * and drops the table's reference. Then, with no service left,
+ * lvs_net_idle() frees what only services need.
  */
 static void lvs_service_unhash(struct lvs_service *svc)
 {
@@ -681,8 +682,9 @@ static void lvs_service_unhash(struct lvs_service *svc)
 	hlist_del_rcu(&svc->node);
 	if (!list_empty(&svc->pe_node))
 		list_del_rcu(&svc->pe_node);
-	if (!--lnet->num_services)
-		lvs_hooks_unregister(lnet);
+	WRITE_ONCE(lnet->num_services, lnet->num_services - 1);
+	if (!lnet->num_services)
+		lvs_net_stop(lnet);
 }
 
 static void lvs_service_finish(struct lvs_service *svc)
@@ -701,9 +703,12 @@ static void lvs_service_finish(struct lvs_service *svc)
 /* Delete @svc and its real servers. Context: the config mutex. */
 void lvs_service_del(struct lvs_service *svc)
 {
+	struct lvs_net *lnet = svc->lnet;
+
 	lvs_service_unhash(svc);
 	synchronize_rcu();
 	lvs_service_finish(svc);
+	lvs_net_idle(lnet);
 }
 
 /*
@@ -734,6 +739,7 @@ void lvs_services_flush(struct lvs_net *lnet)
 		lvs_service_finish(svc);
 		cond_resched();
 	}
+	lvs_net_idle(lnet);
 }
 
 /*

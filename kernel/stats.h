@@ -69,6 +69,8 @@ void lvs_stats_read_cpu(const struct lvs_stats *stats, int cpu,
 void lvs_stats_zero(struct lvs_net *lnet, struct lvs_stats *stats);
 
 void lvs_est_init(struct lvs_net *lnet);
+void lvs_est_run(struct lvs_net *lnet);
+void lvs_est_halt(struct lvs_net *lnet);
 void lvs_est_exit(struct lvs_net *lnet);
 void lvs_est_start(struct lvs_net *lnet, struct lvs_stats *stats);
 void lvs_est_stop(struct lvs_net *lnet, struct lvs_stats *stats);

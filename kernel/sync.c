@@ -22,7 +22,9 @@
  * entry for a real server the backup does not have is left for a later
  * message: see lvs_sync_apply()).
  *
- * Lifetime. The threads and their sockets belong to struct lvs_sync;
+ * Lifetime. The backup holds the connection tables from its start to its
+ * stop (lvs_net_hold_tables()): a namespace makes them with its first
+ * service otherwise. The threads and their sockets belong to struct lvs_sync;
  * they are made and stopped under its mutex by NEW_DAEMON, DEL_DAEMON
  * and the namespace's exit (which module unload goes through). Stopping
  * a master first clears its bit in @state under @lock, after which no
@@ -698,10 +700,15 @@ int lvs_sync_start(struct lvs_net *lnet, unsigned int state,
 	else
 		n = clamp(READ_ONCE(lnet->sysctl.sync_ports), 1,
 			  LVS_SYNC_PORTS_MAX);
+	if (backup) {
+		err = lvs_net_hold_tables(lnet);
+		if (err)
+			goto put_dev;
+	}
 	err = -ENOMEM;
 	ts = kcalloc(n, sizeof(*ts), GFP_KERNEL);
 	if (!ts)
-		goto put_dev;
+		goto release_tables;
 	/* the threads read it: set before they start, kept while they run */
 	if (backup)
 		sy->bcfg = *cfg;
@@ -759,6 +766,9 @@ int lvs_sync_start(struct lvs_net *lnet, unsigned int state,
 
 free_threads:
 	lvs_sync_threads_free(ts, n);
+release_tables:
+	if (backup)
+		lvs_net_release_tables(lnet);
 put_dev:
 	dev_put(dev);
 unlock:
@@ -802,6 +812,8 @@ int lvs_sync_stop(struct lvs_net *lnet, unsigned int state)
 	}
 	spin_unlock_bh(&sy->lock);
 	lvs_sync_threads_free(ts, n);
+	if (state == LVS_DAEMON_BACKUP)
+		lvs_net_release_tables(lnet);
 	pr_info("%s sync daemon stopped\n",
 		state == LVS_DAEMON_MASTER ? "master" : "backup");
 unlock:
