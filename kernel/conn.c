@@ -1076,7 +1076,11 @@ unsigned int lvs_conn_table_buckets(struct lvs_net *lnet)
 
 int __init lvs_conn_cache_init(void)
 {
-	lvs_conn_cache = KMEM_CACHE(lvs_conn, 0);
+	/*
+	 * Charged where the allocating context has a memory cgroup (a
+	 * connection opened by a local process); max_conns bounds the rest.
+	 */
+	lvs_conn_cache = KMEM_CACHE(lvs_conn, SLAB_ACCOUNT);
 	return lvs_conn_cache ? 0 : -ENOMEM;
 }
 

@@ -299,6 +299,10 @@ struct lvs_sysctl {
 	int est_nice;
 	int lblc_expiration;
 	int lblcr_expiration;
+	/* lvs's own: 0 is no limit (sysctl.c) */
+	int max_services;
+	int max_dests;
+	int max_conns;
 };
 
 /**
@@ -356,6 +360,8 @@ struct lvs_net {
 	struct mutex config_mutex;	/* see above */
 	struct hlist_head *svc_table;
 	unsigned int num_services;
+	/* real servers in services (not those in the trash); config_mutex */
+	unsigned int num_dests;
 	struct list_head pe_services;	/* see above */
 	struct list_head dest_trash;
 	spinlock_t trash_lock;		/* see above */
@@ -528,7 +534,11 @@ bool lvs_defense_drop(struct lvs_defense *d, int rate);
 static inline bool lvs_drop_new_conn(struct lvs_net *lnet)
 {
 	int rate = READ_ONCE(lnet->defense.drop_rate);
+	int max = READ_ONCE(lnet->sysctl.max_conns);
 
+	/* max_conns: the namespace holds as many connections as it may */
+	if (unlikely(max) && atomic_read(&lnet->conn_count) >= max)
+		return true;
 	return unlikely(rate) && lvs_defense_drop(&lnet->defense, rate);
 }
 

@@ -346,12 +346,19 @@ static struct lvs_dest *lvs_dest_revive(struct lvs_service *svc,
 	return found;
 }
 
+/* A max_* sysctl's value @max (0: none) is reached by @n. */
+static bool lvs_limit_reached(unsigned int n, int max)
+{
+	return max > 0 && n >= max;
+}
+
 static struct lvs_dest *lvs_dest_alloc(struct lvs_service *svc,
 				       const struct lvs_dest_cfg *cfg)
 {
 	struct lvs_dest *dest;
 
-	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	/* charged to the caller's memory cgroup, as the service is */
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL_ACCOUNT);
 	if (!dest)
 		return NULL;
 	if (lvs_stats_init(&dest->stats)) {
@@ -387,6 +394,9 @@ int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg)
 		return -EEXIST;
 	if (!lvs_route_dest_addr_ok(svc->lnet->net, cfg->af, &cfg->addr))
 		return -EINVAL;
+	if (lvs_limit_reached(svc->lnet->num_dests,
+			      svc->lnet->sysctl.max_dests))
+		return -ENOSPC;
 
 	dest = lvs_dest_revive(svc, cfg);
 	if (!dest)
@@ -399,6 +409,7 @@ int lvs_dest_add(struct lvs_service *svc, const struct lvs_dest_cfg *cfg)
 
 	list_add_rcu(&dest->list, &svc->dests);
 	svc->num_dests++;
+	svc->lnet->num_dests++;
 	trace_dest_change(svc, dest, LVS_DEST_ADDED);
 	sched = rcu_dereference_protected(svc->sched,
 					  lockdep_is_held(&svc->lnet->config_mutex));
@@ -445,6 +456,7 @@ void lvs_dest_del(struct lvs_dest *dest)
 	trace_dest_change(svc, dest, LVS_DEST_REMOVED);
 	list_del_rcu(&dest->list);
 	svc->num_dests--;
+	lnet->num_dests--;
 	clear_bit(LVS_DEST_AVAILABLE, &dest->flags);
 	/* as IPVS: a removed real server's rates are no longer estimated */
 	lvs_est_stop(lnet, &dest->stats);
@@ -573,12 +585,19 @@ int lvs_service_add(struct lvs_net *lnet, const struct lvs_service_cfg *cfg)
 	lockdep_assert_held(&lnet->config_mutex);
 	if (lvs_service_find(lnet, cfg))
 		return -EEXIST;
+	if (lvs_limit_reached(lnet->num_services, lnet->sysctl.max_services))
+		return -ENOSPC;
 	sched = lvs_sched_get(lvs_sched_name(cfg));
 	if (!sched)
 		return -ENOENT;
 
 	err = -ENOMEM;
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	/*
+	 * What a namespace's configuration allocates is charged to the
+	 * memory cgroup of whoever asks for it (a user namespace's root
+	 * included) and bounded by the max_* sysctls.
+	 */
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		goto err_put_sched;
 	if (lvs_stats_init(&svc->stats))
@@ -794,7 +813,7 @@ void lvs_services_zero(struct lvs_net *lnet)
 int lvs_services_init(struct lvs_net *lnet)
 {
 	lnet->svc_table = kcalloc(LVS_SVC_BUCKETS, sizeof(*lnet->svc_table),
-				  GFP_KERNEL);
+				  GFP_KERNEL_ACCOUNT);
 	if (!lnet->svc_table)
 		return -ENOMEM;
 	mutex_init(&lnet->config_mutex);

@@ -21,7 +21,8 @@ int lvs_stats_init(struct lvs_stats *stats)
 
 	memset(stats, 0, sizeof(*stats));
 	INIT_LIST_HEAD(&stats->est.list);
-	stats->cpu = alloc_percpu(struct lvs_cpu_stats);
+	/* charged to the memory cgroup of whoever makes the object */
+	stats->cpu = alloc_percpu_gfp(struct lvs_cpu_stats, GFP_KERNEL_ACCOUNT);
 	if (!stats->cpu)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)

@@ -9,7 +9,14 @@
  * Each namespace gets its own copy of the table whose entries point into
  * its struct lvs_sysctl. Readers on the packet path use READ_ONCE(); the
  * proc handlers write plain ints, as everywhere in the kernel.
+ *
+ * lvs adds max_services, max_dests and max_conns: bounds on what one
+ * namespace may hold. Unbounded (0) in namespaces that the initial user
+ * namespace owns; bounded by default in the others, which an
+ * unprivileged user can make with unshare -Urn, and there only an
+ * administrator of the initial user namespace may change them.
  */
+#include <linux/capability.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/prio.h>
@@ -80,6 +87,24 @@ struct lvs_sysctl_def {
 	int maxlen;		/* 0: an int */
 };
 
+/* The max_* sysctls' defaults in namespaces of other user namespaces. */
+#define LVS_USERNS_MAX_SERVICES	1024
+#define LVS_USERNS_MAX_DESTS	4096
+#define LVS_USERNS_MAX_CONNS	65536
+
+/*
+ * A bound on a namespace, 0 (none) or more: only CAP_NET_ADMIN in the
+ * initial user namespace may write it, so that the root of a user
+ * namespace cannot lift its own.
+ */
+static int lvs_limit_sysctl(lvs_ctl_table_const struct ctl_table *table,
+			    int write, void *buffer, size_t *lenp, loff_t *ppos)
+{
+	if (write && !capable(CAP_NET_ADMIN))
+		return -EPERM;
+	return proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+}
+
 static const struct lvs_sysctl_def lvs_sysctl_defs[] = {
 	{ "amemthresh", offsetof(struct lvs_sysctl, amemthresh),
 	  proc_dointvec, NULL, NULL },
@@ -141,11 +166,19 @@ static const struct lvs_sysctl_def lvs_sysctl_defs[] = {
 	  proc_dointvec_jiffies, NULL, NULL },
 	{ "lblcr_expiration", offsetof(struct lvs_sysctl, lblcr_expiration),
 	  proc_dointvec_jiffies, NULL, NULL },
+	{ "max_services", offsetof(struct lvs_sysctl, max_services),
+	  lvs_limit_sysctl, &lvs_zero, NULL },
+	{ "max_dests", offsetof(struct lvs_sysctl, max_dests),
+	  lvs_limit_sysctl, &lvs_zero, NULL },
+	{ "max_conns", offsetof(struct lvs_sysctl, max_conns),
+	  lvs_limit_sysctl, &lvs_zero, NULL },
 };
 
-/* IPVS's defaults. */
-static void lvs_sysctl_defaults(struct lvs_sysctl *s)
+/* IPVS's defaults, and lvs's bounds. */
+static void lvs_sysctl_defaults(struct lvs_net *lnet)
 {
+	struct lvs_sysctl *s = &lnet->sysctl;
+
 	memset(s, 0, sizeof(*s));
 	s->amemthresh = 1024;
 	s->am_droprate = 10;
@@ -160,6 +193,11 @@ static void lvs_sysctl_defaults(struct lvs_sysctl *s)
 	s->run_estimation = 1;
 	s->lblc_expiration = 24 * 60 * 60 * HZ;
 	s->lblcr_expiration = 24 * 60 * 60 * HZ;
+	if (lnet->net->user_ns != &init_user_ns) {
+		s->max_services = LVS_USERNS_MAX_SERVICES;
+		s->max_dests = LVS_USERNS_MAX_DESTS;
+		s->max_conns = LVS_USERNS_MAX_CONNS;
+	}
 }
 
 int lvs_sysctl_init(struct lvs_net *lnet)
@@ -168,9 +206,9 @@ int lvs_sysctl_init(struct lvs_net *lnet)
 	struct ctl_table *tbl;
 	int i;
 
-	lvs_sysctl_defaults(&lnet->sysctl);
+	lvs_sysctl_defaults(lnet);
 	/* one more, empty, entry ends the table for kernels that need it */
-	tbl = kcalloc(n + 1, sizeof(*tbl), GFP_KERNEL);
+	tbl = kcalloc(n + 1, sizeof(*tbl), GFP_KERNEL_ACCOUNT);
 	if (!tbl)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
