@@ -526,18 +526,24 @@ int lvs_defense_sysctl(lvs_ctl_table_const struct ctl_table *table,
 		       int write, void *buffer, size_t *lenp, loff_t *ppos);
 bool lvs_defense_drop(struct lvs_defense *d, int rate);
 
+/* max_conns: does the namespace hold as many connections as it may? */
+static inline bool lvs_conns_full(struct lvs_net *lnet)
+{
+	int max = READ_ONCE(lnet->sysctl.max_conns);
+
+	return unlikely(max) && atomic_read(&lnet->conn_count) >= max;
+}
+
 /*
- * drop_packet: should the packet that would open a new connection be
- * dropped? Off, this costs one read of a per-namespace value.
- * Context: softirq.
+ * drop_packet and max_conns: should the packet that would open a new
+ * connection be dropped? Off, this costs two reads of per-namespace
+ * values. Context: softirq.
  */
 static inline bool lvs_drop_new_conn(struct lvs_net *lnet)
 {
 	int rate = READ_ONCE(lnet->defense.drop_rate);
-	int max = READ_ONCE(lnet->sysctl.max_conns);
 
-	/* max_conns: the namespace holds as many connections as it may */
-	if (unlikely(max) && atomic_read(&lnet->conn_count) >= max)
+	if (lvs_conns_full(lnet))
 		return true;
 	return unlikely(rate) && lvs_defense_drop(&lnet->defense, rate);
 }

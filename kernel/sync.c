@@ -431,7 +431,7 @@ static void lvs_sync_apply(void *arg, const struct lvs_sync_conn *c)
 	 * message, when the real server may be configured.
 	 */
 	dest = lvs_sync_find_dest(lnet, c);
-	if (dest)
+	if (dest && !lvs_conns_full(lnet))
 		lvs_conn_new_synced(lnet, &p, dest, &c->daddr, c->dport,
 				    c->flags, c->state, timeout);
 }

@@ -23,16 +23,8 @@ modprobe lvs || fail "modprobe lvs"
 on_exit unload_lvs
 quietly modprobe dummy || true
 
-# The guest's command runs chrooted, and the kernel refuses a new user
-# namespace to a chrooted process: the user starts from a mount namespace
-# whose root is this root (pivot_root), as on a host.
-# shellcheck disable=SC2016 # expanded by that sh
-unshare -m --propagation private sh -c '
-	mkdir -p /run/lvs-root && mount --rbind / /run/lvs-root &&
-	cd /run/lvs-root && mkdir -p .old && pivot_root . .old &&
-	umount -l /.old && cd / &&
-	exec setpriv --reuid=65534 --regid=65534 --clear-groups \
-		unshare -Urn sleep 600' &
+setpriv --reuid=65534 --regid=65534 --clear-groups \
+	unshare -Urn sleep 600 &
 holder=$!
 on_exit "kill $holder"
 unshared() {
