@@ -4,16 +4,17 @@
 # /proc/net/ip_vs with many services: every service is listed exactly
 # once, whether the file is read in one go or 100 bytes at a time (a
 # listing resumed over thousands of reads), and reading it takes time in
-# proportion to the number of services, not to its square: 8 times the
-# services may take at most 16 times as long to list (the best of five
-# reads each; a rescan from the first service for every line made it
-# some 40 times).
+# proportion to the number of services, not to its square: 12 times the
+# services may take at most 36 times as long to list (the best of five
+# reads each; three times the linear figure, as the long read is the one
+# a loaded host preempts; a rescan from the first service for every line
+# made 8 times the services some 40 to 64 times as long).
 #
 # Topology: the director's namespace alone; the services have no real
 # servers and are never sent a packet.
 . "$(dirname "$0")/_lib.sh"
 
-small=750 large=6000
+small=500 large=6000
 
 load_balancer
 add_namespace director
@@ -73,6 +74,6 @@ add_services $((small + 1)) "$large"
 check_listing "$large"
 t_large=$(read_time)
 log "read /proc/net/ip_vs: $small services in $t_small µs, $large in $t_large µs"
-[ "$t_large" -le $((2 * t_small * large / small)) ] ||
-	fail "listing $large services took $t_large µs, more than $((2 * large / small)) times the $t_small µs for $small"
+[ "$t_large" -le $((3 * t_small * large / small)) ] ||
+	fail "listing $large services took $t_large µs, more than $((3 * large / small)) times the $t_small µs for $small"
 log "ok"
