@@ -9,11 +9,11 @@
 #       is closed once the client closes it; every UDP datagram gets one
 #       datagram "NAME\n" back, from the address it was sent to (the VIP
 #       for DR and TUN, the real server's own for NAT)
-#   _hostile.py ask PROTO VIP PORT SPORT COUNT
-#       COUNT requests (tcp, udp or sctp) to VIP:PORT, from SPORT on, one
+#   _hostile.py ask PROTO SRC VIP PORT SPORT COUNT
+#       COUNT requests (tcp, udp or sctp) to VIP:PORT, from SRC:SPORT on, one
 #       after the other; prints who answered each, one line each ("-":
 #       nobody within 5 s)
-#   _hostile.py hold PROTO VIP PORT SPORT COUNT SECONDS
+#   _hostile.py hold PROTO SRC VIP PORT SPORT COUNT SECONDS
 #       COUNT connections (TCP, SCTP) or flows (UDP: one datagram each)
 #       from SPORT on, kept open for SECONDS; prints "held" when all are
 #       made
@@ -250,8 +250,9 @@ class Fuzz:
         self.rss = setup["rss"]            # [{"rip4", "rip6", "mac", "tun"}]
 
     # a few helpers on the setup
-    def client(self, v4):
-        return addr(self.s["client4"] if v4 else self.s["client6"])
+    def client(self, v4, nat=False):
+        k = ("natclient" if nat else "client") + ("4" if v4 else "6")
+        return addr(self.s[k])
 
     def some_conn(self, rnd, v4, method=None, proto=None):
         c = [x for x in self.conns if (":" not in x["caddr"]) == v4 and
@@ -380,7 +381,7 @@ class Fuzz:
             src, dst = addr(c["caddr"]), addr(c["vaddr"])
             sport, dport = c["cport"], c["vport"]
         else:
-            src = self.client(v4)
+            src = self.client(v4, rnd.random() < 0.3)
             dst = self.some_vip(rnd, v4)
             sport = self.some_port(rnd)
             dport = 80 if rnd.random() < 0.8 else rnd.randrange(65536)
@@ -405,7 +406,7 @@ class Fuzz:
             sport, dport = c["dport"], c["cport"]
         else:
             src = addr(rs["rip4"] if v4 else rs["rip6"])
-            dst = self.client(v4)
+            dst = self.client(v4, rnd.random() < 0.8)
             sport = 80 if rnd.random() < 0.7 else self.some_port(rnd)
             dport = self.some_port(rnd)
         seg = self.l4seg(rnd, proto, src, dst, sport, dport)
@@ -453,7 +454,7 @@ class Fuzz:
             cl, rip = addr(c["caddr"]), addr(c["daddr"])
             cport, rport = c["cport"], c["dport"]
         else:
-            cl, rip = self.client(v4), addr(rs["rip4"] if v4 else rs["rip6"])
+            cl, rip = self.client(v4, rnd.random() < 0.8), addr(rs["rip4"] if v4 else rs["rip6"])
             cport, rport = self.some_port(rnd), 80
         inner = ipx(cl, rip, proto, self.l4seg(rnd, proto, cl, rip, cport, rport))
         src = rip if rnd.random() < 0.7 else addr(
@@ -577,7 +578,7 @@ class Fuzz:
                 src, dst = addr(c["caddr"]), addr(c["vaddr"])
                 sport, dport = c["cport"], c["vport"]
             else:
-                src, dst = self.client(v4), self.some_vip(rnd, v4)
+                src, dst = self.client(v4, rnd.random() < 0.3), self.some_vip(rnd, v4)
                 sport, dport = self.some_port(rnd), 80
         else:
             link = "out"
@@ -588,7 +589,7 @@ class Fuzz:
                 sport, dport = c["dport"], c["cport"]
             else:
                 src = addr(rs["rip4"] if v4 else rs["rip6"])
-                dst, sport, dport = self.client(v4), 80, self.some_port(rnd)
+                dst, sport, dport = self.client(v4, rnd.random() < 0.8), 80, self.some_port(rnd)
         seg = self.l4seg(rnd, proto, src, dst, sport, dport)
         seg += rnd.randbytes(rnd.randrange(600))
         return [(link, f) for f in self.fragments(rnd, ipx(src, dst, proto, seg), v4)]
@@ -866,7 +867,7 @@ def family(a):
     return socket.AF_INET6 if ":" in a else socket.AF_INET
 
 
-def request(proto, vip, port, sport):
+def request(proto, src, vip, port, sport):
     fam = family(vip)
     if proto == "udp":
         s = socket.socket(fam, socket.SOCK_DGRAM)
@@ -878,7 +879,7 @@ def request(proto, vip, port, sport):
     s.settimeout(5)
     who = b""
     try:
-        s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", sport))
+        s.bind((src, sport))
         s.connect((vip, port))
         if proto == "udp":
             s.send(b"ping\n")
@@ -890,15 +891,15 @@ def request(proto, vip, port, sport):
     return s, who.decode(errors="replace").strip() or "-"
 
 
-def ask(proto, vip, port, sport, count):
+def ask(proto, src, vip, port, sport, count):
     for i in range(count):
-        s, who = request(proto, vip, port, sport + i)
+        s, who = request(proto, src, vip, port, sport + i)
         s.close()
         print(who, flush=True)
 
 
-def hold(proto, vip, port, sport, count, seconds):
-    held = [request(proto, vip, port, sport + i) for i in range(count)]
+def hold(proto, src, vip, port, sport, count, seconds):
+    held = [request(proto, src, vip, port, sport + i) for i in range(count)]
     print("held " + " ".join(w for _, w in held), flush=True)
     time.sleep(seconds)
     for s, _ in held:
@@ -910,9 +911,9 @@ def main(argv):
     if verb == "serve":
         serve(a[0], int(a[1]), a[2:])
     elif verb == "ask":
-        ask(a[0], a[1], int(a[2]), int(a[3]), int(a[4]))
+        ask(a[0], a[1], a[2], int(a[3]), int(a[4]), int(a[5]))
     elif verb == "hold":
-        hold(a[0], a[1], int(a[2]), int(a[3]), int(a[4]), float(a[5]))
+        hold(a[0], a[1], a[2], int(a[3]), int(a[4]), int(a[5]), float(a[6]))
     elif verb == "fuzz":
         fuzz(a[0], int(a[1]), int(a[2]))
     elif verb == "one":

@@ -26,8 +26,8 @@
 #
 # The TUN services give rs1 IPIP, rs2 GUE (port 6080) and rs3 GRE. DR and
 # TUN real servers answer the client through its leg on the lan; NAT
-# answers, from a real server's own address, go back through the director
-# (a rule per real server).
+# connections come from another client address (10.0.3.2, fd00:3::2), for
+# which the real servers' default route, the director, is the way back.
 #
 # After HOSTILE_COUNT packets from seed HOSTILE_SEED: every service still
 # serves new connections from every real server, the configuration is
@@ -70,7 +70,17 @@ quietly modprobe -a fou fou6 ipip ip_gre ip6_gre ip6_tunnel || true
 work=$(mktemp -d)
 on_exit "rm -rf $work"
 
+# NAT's client address, whose answers take the real servers' default
+# route, through the director
+declare -A src_of=([dr 4]=10.0.1.2 [dr 6]=fd00:1::2 [tun 4]=10.0.1.2
+	[tun 6]=fd00:1::2 [nat 4]=10.0.3.2 [nat 6]=fd00:3::2)
+in_batch client <<-EOF
+addr add ${src_of[nat 4]}/32 dev eth0
+addr add ${src_of[nat 6]}/128 dev eth0 nodad
+EOF
 in_batch director <<-EOF
+route add 10.0.3.0/24 via 10.0.1.2
+route add fd00:3::/64 via fd00:1::2
 addr add ${vip_of[tun 4]}/32 dev eth0
 addr add ${vip_of[nat 4]}/32 dev eth0
 addr add ${vip_of[tun 6]}/128 dev eth0 nodad
@@ -90,10 +100,6 @@ for rs in "${real_servers[@]}"; do
 	link set tgre6 up
 	fou add port 6080 gue
 	fou add port 6080 gue -6
-	rule add from $(rip 4 "$rs") to 10.0.1.0/24 lookup 100
-	route add 10.0.1.0/24 via 10.0.2.1 table 100
-	rule add from $(rip 6 "$rs") to fd00:1::/64 lookup 100
-	route add fd00:1::/64 via fd00:2::1 table 100
 	EOF
 	in_ns "$rs" /usr/bin/python3 "$e2e_dir/_hostile.py" serve "$rs" "$port" \
 		"$(rip 4 "$rs")" "$(rip 6 "$rs")" "${vip[4]}" "${vip[6]}" \
@@ -151,7 +157,7 @@ snapshot >"$work/before" || fail "snapshot"
 sport=40000
 ask() {
 	in_ns client /usr/bin/python3 "$e2e_dir/_hostile.py" ask "$3" \
-		"${vip_of[$1 $2]}" "$port" "$sport" "$4"
+		"${src_of[$1 $2]}" "${vip_of[$1 $2]}" "$port" "$sport" "$4"
 }
 
 # Every service takes new connections and gives them to each real server.
@@ -177,7 +183,8 @@ for m in "${methods[@]}"; do
 	for fam in "${families[@]}"; do
 		for proto in "${protos[@]}"; do
 			in_ns client /usr/bin/python3 "$e2e_dir/_hostile.py" hold \
-				"$proto" "${vip_of[$m $fam]}" "$port" "$hport" 2 3600 \
+				"$proto" "${src_of[$m $fam]}" "${vip_of[$m $fam]}" \
+				"$port" "$hport" 2 3600 \
 				</dev/null >>"$work/held" 2>&1 &
 			hport=$((hport + 2))
 		done
@@ -199,6 +206,7 @@ cat >"$work/setup.json" <<-EOF
 {
  "conns": "$work/conns",
  "client4": "10.0.1.2", "client6": "fd00:1::2",
+ "natclient4": "${src_of[nat 4]}", "natclient6": "${src_of[nat 6]}",
  "director4": "10.0.1.1", "director6": "fd00:1::1",
  "lan4": "10.0.2.1", "lan6": "fd00:2::1",
  "router4": "10.0.2.254", "router6": "fd00:2::254",
