@@ -73,11 +73,14 @@ demo:
 check:
 	tests/check $(if $(K),-k $(K)) $(T)
 
-# Long seeded runs on the debug kernel, not part of make check.
+# Long seeded runs on the debug kernel, not part of make check: netlink
+# messages and hostile packets, one guest each.
 fuzz:
 	tests/check -k test -t 14400 -e NETLINK_INPUT_COUNT=$(or $(COUNT),100000) \
-		-e LVS_SCENARIO_TIMEOUT=14000 $(if $(SEED),-e NETLINK_INPUT_SEED=$(SEED)) \
-		netlink_input
+		-e HOSTILE_COUNT=$(or $(COUNT),100000) \
+		-e LVS_SCENARIO_TIMEOUT=14000 \
+		$(if $(SEED),-e NETLINK_INPUT_SEED=$(SEED) -e HOSTILE_SEED=$(SEED)) \
+		netlink_input hostile
 
 stress:
 	tests/check -k test -t 7200 -e LVS_STRESS_SECONDS=$(or $(SECS),1800) \

@@ -9,14 +9,15 @@
 #       is closed once the client closes it; every UDP datagram gets one
 #       datagram "NAME\n" back, from the address it was sent to (the VIP
 #       for DR and TUN, the real server's own for NAT)
-#   _hostile.py ask PROTO SRC VIP PORT SPORT COUNT
-#       COUNT requests (tcp, udp or sctp) to VIP:PORT, from SRC:SPORT on, one
-#       after the other; prints who answered each, one line each ("-":
-#       nobody within 5 s)
-#   _hostile.py hold PROTO SRC VIP PORT SPORT COUNT SECONDS
-#       COUNT connections (TCP, SCTP) or flows (UDP: one datagram each)
-#       from SPORT on, kept open for SECONDS; prints "held" when all are
-#       made
+#   _hostile.py ask COUNT [NAME PROTO SRC VIP PORT SPORT]...
+#       for each service named, COUNT requests (tcp, udp or sctp) to
+#       VIP:PORT from SRC:SPORT on, one after the other; prints the NAME
+#       and who answered each, sorted ("-": nobody within 5 s)
+#   _hostile.py hold COUNT SECONDS [NAME PROTO SRC VIP PORT SPORT]...
+#       the same, but the connections (TCP, SCTP) and flows (UDP: one
+#       datagram each) are kept open for SECONDS; prints "held N" when
+#       all N are made
+# (one process for all: under emulation, starting Python is slow)
 #   _hostile.py fuzz SETUP COUNT SEED
 #       COUNT hostile frames, seeded: SETUP (JSON, from hostile.sh) names
 #       the links, addresses and connections of the director. Prints what
@@ -891,16 +892,28 @@ def request(proto, src, vip, port, sport):
     return s, who.decode(errors="replace").strip() or "-"
 
 
-def ask(proto, src, vip, port, sport, count):
-    for i in range(count):
-        s, who = request(proto, src, vip, port, sport + i)
-        s.close()
-        print(who, flush=True)
+def services(args):
+    for i in range(0, len(args) - 5, 6):
+        name, proto, src, vip, port, sport = args[i:i + 6]
+        yield name, proto, src, vip, int(port), int(sport)
 
 
-def hold(proto, src, vip, port, sport, count, seconds):
-    held = [request(proto, src, vip, port, sport + i) for i in range(count)]
-    print("held " + " ".join(w for _, w in held), flush=True)
+def ask(count, args):
+    for name, proto, src, vip, port, sport in services(args):
+        got = []
+        for i in range(count):
+            s, who = request(proto, src, vip, port, sport + i)
+            s.close()
+            got.append(who)
+        print(name + ": " + " ".join(sorted(got)), flush=True)
+
+
+def hold(count, seconds, args):
+    held = []
+    for name, proto, src, vip, port, sport in services(args):
+        held += [request(proto, src, vip, port, sport + i)
+                 for i in range(count)]
+    print("held %d" % sum(1 for _, w in held if w != "-"), flush=True)
     time.sleep(seconds)
     for s, _ in held:
         s.close()
@@ -911,9 +924,9 @@ def main(argv):
     if verb == "serve":
         serve(a[0], int(a[1]), a[2:])
     elif verb == "ask":
-        ask(a[0], a[1], a[2], int(a[3]), int(a[4]), int(a[5]))
+        ask(int(a[0]), a[1:])
     elif verb == "hold":
-        hold(a[0], a[1], a[2], int(a[3]), int(a[4]), int(a[5]), float(a[6]))
+        hold(int(a[0]), float(a[1]), a[2:])
     elif verb == "fuzz":
         fuzz(a[0], int(a[1]), int(a[2]))
     elif verb == "one":

@@ -152,50 +152,45 @@ snapshot() {
 }
 snapshot >"$work/before" || fail "snapshot"
 
-# ask METHOD FAMILY PROTO COUNT: new requests from $sport on; who
-# answered each
-sport=40000
-ask() {
-	in_ns client /usr/bin/python3 "$e2e_dir/_hostile.py" ask "$3" \
-		"${src_of[$1 $2]}" "${vip_of[$1 $2]}" "$port" "$sport" "$4"
-}
-
-# Every service takes new connections and gives them to each real server.
-expect_service() {
-	local m fam proto got
+# svcs SOURCE-PORT COUNT: each service, named "METHOD ipvFAMILY PROTO",
+# as _hostile.py ask and hold take them, COUNT source ports each
+svcs() {
+	local m fam proto p=$1
 	for m in "${methods[@]}"; do
 		for fam in "${families[@]}"; do
 			for proto in "${protos[@]}"; do
-				got=$(ask "$m" "$fam" "$proto" 3 | sort | tr '\n' ' ')
-				sport=$((sport + 3))
-				log "$1: $m ipv$fam $proto: $got"
-				expect_eq "$got" "rs1 rs2 rs3 " "$1: $m ipv$fam $proto"
+				echo "$m-ipv$fam-$proto $proto ${src_of[$m $fam]}"
+				echo "${vip_of[$m $fam]} $port $p"
+				p=$((p + $2))
 			done
 		done
 	done
+}
+
+# Every service takes new connections and gives them to each real server.
+sport=40000
+expect_service() {
+	local line n=0
+	# shellcheck disable=SC2046 # a list of arguments
+	while read -r line; do
+		log "$1: $line"
+		expect_eq "${line#*: }" "rs1 rs2 rs3" "$1: ${line%%: *}"
+		n=$((n + 1))
+	done <<<"$(in_ns client /usr/bin/python3 "$e2e_dir/_hostile.py" ask 3 \
+		$(svcs $sport 3))"
+	expect_eq "$n" $((${#methods[@]} * 2 * ${#protos[@]})) "$1: services asked"
+	sport=$((sport + 100))
 }
 expect_service before
 
 # Connections for the hostile packets to name: two of each service, held
 # until the end.
-hport=45000
-for m in "${methods[@]}"; do
-	for fam in "${families[@]}"; do
-		for proto in "${protos[@]}"; do
-			in_ns client /usr/bin/python3 "$e2e_dir/_hostile.py" hold \
-				"$proto" "${src_of[$m $fam]}" "${vip_of[$m $fam]}" \
-				"$port" "$hport" 2 3600 \
-				</dev/null >>"$work/held" 2>&1 &
-			hport=$((hport + 2))
-		done
-	done
-done
-all_held() {
-	[ "$(grep -c held "$work/held" 2>/dev/null)" = \
-		$((${#methods[@]} * 2 * ${#protos[@]})) ]
-}
-wait_for 60 all_held || fail "holding connections: $(cat "$work/held")"
-log "held: $(sort "$work/held" | uniq -c | tr -s '\n ' ' ')"
+nheld=$((${#methods[@]} * 2 * ${#protos[@]} * 2))
+# shellcheck disable=SC2046
+in_ns client /usr/bin/python3 "$e2e_dir/_hostile.py" hold 2 3600 \
+	$(svcs 45000 2) </dev/null >"$work/held" 2>&1 &
+wait_for 300 grep -q held "$work/held" || fail "holding connections: $(cat "$work/held")"
+log "$(cat "$work/held") of $nheld connections"
 lb -Lnc >"$work/conns"
 log "$(grep -c '^[A-Z]' "$work/conns") entries held (with the header)"
 
