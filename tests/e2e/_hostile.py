@@ -12,7 +12,7 @@
 #   _hostile.py ask COUNT [NAME PROTO SRC VIP PORT SPORT]...
 #       for each service named, COUNT requests (tcp, udp or sctp) to
 #       VIP:PORT from SRC:SPORT on, one after the other; prints the NAME
-#       and who answered each, sorted ("-": nobody within 5 s)
+#       and who answered each, sorted ("-": nobody within 10 s)
 #   _hostile.py hold COUNT SECONDS [NAME PROTO SRC VIP PORT SPORT]...
 #       the same, but the connections (TCP, SCTP) and flows (UDP: one
 #       datagram each) are kept open for SECONDS; prints "held N" when
@@ -877,7 +877,8 @@ def request(proto, src, vip, port, sport):
     else:
         s = socket.socket(fam, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.settimeout(5)
+    # SCTP's first INIT retransmission comes after 3 s
+    s.settimeout(10)
     who = b""
     try:
         s.bind((src, sport))

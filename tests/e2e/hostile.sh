@@ -39,7 +39,7 @@
 # (SETUP is printed in the log, INDEX counts packets from 0).
 . "$(dirname "$0")/_lib.sh"
 
-# packets: ~10 ms each on the debug kernel under emulation
+# packets: 10-25 ms each on the debug kernel under emulation
 count=${HOSTILE_COUNT:-3000}
 seed=${HOSTILE_SEED:-20261203}
 
