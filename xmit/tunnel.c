@@ -124,7 +124,16 @@ unsigned int lvs_xmit_tunnel(struct sk_buff *skb, struct lvs_conn *cp,
 	lvs_encap_init(&enc, dest, skb, oaf);
 	hlen += enc.len;
 	mtu = dst_mtu(dst) - hlen;
-	if (mtu < (oaf == AF_INET ? 68 : IPV6_MIN_MTU))
+	/*
+	 * A path MTU of IPv6's minimum (a Packet Too Big can always bring it
+	 * there) leaves less than that inside the tunnel. IPVS then drops
+	 * every packet to the real server; as RFC 2473 (7.1) and ip6_tunnel,
+	 * lvs still carries 1280-byte packets and lets the outer packet be
+	 * fragmented (ignore_df below).
+	 */
+	if (oaf == AF_INET6)
+		mtu = max(mtu, IPV6_MIN_MTU);
+	else if (mtu < 68)
 		return NF_DROP;
 	if (!lvs_xmit_prepare(skb, pkt->af, mtu))
 		return NF_DROP;

@@ -174,6 +174,8 @@ expect_service() {
 	# shellcheck disable=SC2046 # a list of arguments
 	while read -r line; do
 		log "$1: $line"
+		[ "${line#*: }" = "rs1 rs2 rs3" ] ||
+			log "director's route exceptions: $(in_ns director ip -6 route show cache; in_ns director ip -4 route show cache)"
 		expect_eq "${line#*: }" "rs1 rs2 rs3" "$1: ${line%%: *}"
 		n=$((n + 1))
 	done <<<"$(in_ns client /usr/bin/python3 "$e2e_dir/_hostile.py" ask 3 \
