@@ -10,9 +10,9 @@
  *	holds each flow as established), then COUNT segments of 6 bytes of
  *	data, the flows in turn. The frames carry a partial checksum
  *	(virtio-net header), as a socket's would. Prints the CPU time those
- *	COUNT took: this process's own (each is handled in softirq as it is
- *	sent) plus what the ksoftirqd thread KSOFTIRQD (a pid) ran meanwhile,
- *	had the kernel deferred some of the work to it.
+ *	COUNT took, in ns: this process's own (each is handled in softirq as
+ *	it is sent), then what the ksoftirqd thread KSOFTIRQD (a pid) ran
+ *	meanwhile, had the kernel deferred some of the work to it.
  *	(The 50 ms sleep before: the handshakes are done with.)
  *   tcpgen serve SECONDS
  *	Accepts on port 80 and closes each connection after the peer's FIN.
@@ -23,15 +23,16 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <linux/if_packet.h>
+#include <linux/types.h>
 #include <linux/virtio_net.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +73,9 @@ static long long run_ns(const char *pid)
 	return ns;
 }
 
-static uint32_t sum16(const void *p, size_t len, uint32_t sum)
+static __u32 sum16(const void *p, size_t len, __u32 sum)
 {
-	const uint8_t *b = p;
+	const __u8 *b = p;
 
 	for (; len > 1; len -= 2, b += 2)
 		sum += (b[0] << 8) | b[1];
@@ -83,7 +84,7 @@ static uint32_t sum16(const void *p, size_t len, uint32_t sum)
 	return sum;
 }
 
-static uint16_t fold(uint32_t sum)
+static __u16 fold(__u32 sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
@@ -95,17 +96,20 @@ struct frame {
 	struct ether_header eth;
 	struct iphdr ip;
 	struct tcphdr tcp;
-	uint8_t data[6];
-} __attribute__((packed));
+	__u8 data[6];
+};
+
+/* no padding: each part starts where the one before ends */
+static_assert(offsetof(struct frame, data) == 10 + 14 + 20 + 20, "frame layout");
 
 /* One segment of a flow: flags, sequence number, payload or none. */
-static size_t build(struct frame *f, const uint8_t *dmac, const uint8_t *smac,
-		    in_addr_t src, in_addr_t dst, int sport, uint8_t flags,
-		    uint32_t seq, int data)
+static size_t build(struct frame *f, const __u8 *dmac, const __u8 *smac,
+		    in_addr_t src, in_addr_t dst, int sport, __u8 flags,
+		    __u32 seq, int data)
 {
 	size_t tcplen = sizeof(f->tcp) + (data ? sizeof(f->data) : 0);
-	uint8_t pseudo[12];
-	uint32_t sum;
+	__u8 pseudo[12];
+	__u32 sum;
 
 	memset(f, 0, sizeof(*f));
 	f->vnet.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
@@ -127,7 +131,7 @@ static size_t build(struct frame *f, const uint8_t *dmac, const uint8_t *smac,
 	f->tcp.seq = htonl(seq);
 	f->tcp.ack_seq = htonl(flags & TH_ACK ? 1 : 0);
 	f->tcp.doff = 5;
-	((uint8_t *)&f->tcp)[13] = flags;
+	((__u8 *)&f->tcp)[13] = flags;
 	f->tcp.window = htons(65535);
 	if (data)
 		memcpy(f->data, "bench\n", sizeof(f->data));
@@ -145,7 +149,7 @@ static size_t build(struct frame *f, const uint8_t *dmac, const uint8_t *smac,
 	       (data ? 0 : sizeof(f->data));
 }
 
-static void parse_mac(const char *s, uint8_t *mac)
+static void parse_mac(const char *s, __u8 *mac)
 {
 	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
 		   &mac[2], &mac[3], &mac[4], &mac[5]) != 6) {
@@ -162,8 +166,8 @@ static int flows_mode(char **argv)
 	struct mmsghdr msgs[BATCH];
 	struct iovec iovs[BATCH];
 	struct sockaddr_ll sll;
-	uint32_t *seqs;
-	uint8_t dmac[6], smac[6];
+	__u32 *seqs;
+	__u8 dmac[6], smac[6];
 	in_addr_t src, dst;
 	long long self0, soft0;
 	int fd, i, n, sent;
@@ -226,11 +230,11 @@ static int flows_mode(char **argv)
 		if (sendmmsg(fd, msgs, n, 0) != n)
 			die("sendmmsg");
 	}
-	printf("%lld\n", run_ns("self") - self0 + run_ns(argv[7]) - soft0);
+	printf("%lld %lld\n", run_ns("self") - self0, run_ns(argv[7]) - soft0);
 	return 0;
 }
 
-static __attribute__((noreturn)) int serve_mode(char **argv)
+static void serve_mode(char **argv)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(80) };
 	int fd, c, one = 1;
@@ -288,8 +292,10 @@ int main(int argc, char **argv)
 	alarm(LIMIT_SECONDS);
 	if (argc == 10 && !strcmp(argv[1], "flows"))
 		return flows_mode(argv + 2);
-	if (argc == 3 && !strcmp(argv[1], "serve"))
-		return serve_mode(argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "serve")) {
+		serve_mode(argv + 2);
+		return 1;
+	}
 	if (argc == 5 && !strcmp(argv[1], "connect"))
 		return connect_mode(argv + 2);
 	fprintf(stderr, "usage: see the top of tcpgen.c\n");
