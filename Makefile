@@ -15,6 +15,10 @@
 #   make fuzz       long seeded runs on the debug kernel (COUNT=, SEED=)
 #   make stress     the 2-vCPU stress on the debug kernel for 30 min
 #                   (SECS=, SEED=)
+#   make bench      lvs against ip_vs and plain forwarding, measured in a VM
+#                   (Debian's kernel, QEMU -icount): docs/bench.md, .json
+#   make bench-quick  per-packet UDP NAT and DR alone (under 3 min):
+#                   build/bench/quick.md
 #   make clean
 #
 # The kernel to build against: KDIR= if given, else the running kernel's
@@ -30,7 +34,8 @@ kdir_ok = $(if $(and $(KDIR),$(wildcard $(KDIR)/Makefile)),,$(error \
 	lvs: no kernel build tree at '$(or $(KDIR),/lib/modules/$(shell uname -r)/build)': \
 	install linux-headers-$(shell uname -r) or pass KDIR=/path/to/kernel/build))
 
-.PHONY: all modules tools install install-tools deb deps demo check fuzz stress clean
+.PHONY: all modules tools install install-tools deb deps demo check fuzz stress \
+	bench bench-quick clean
 
 PREFIX ?= /usr/local
 TOOLS_OUT := $(CURDIR)/build/tools
@@ -86,6 +91,13 @@ stress:
 	tests/check -k test -t 7200 -e LVS_STRESS_SECONDS=$(or $(SECS),1800) \
 		-e LVS_SCENARIO_TIMEOUT=7000 $(if $(SEED),-e LVS_STRESS_SEED=$(SEED)) \
 		stress
+
+# Not part of make check (tests/bench/README.md).
+bench:
+	tests/bench/run full
+
+bench-quick:
+	tests/bench/run quick
 
 clean:
 	rm -rf build
