@@ -130,7 +130,7 @@ round() {
 	expect_eq "$(in_ns director sysctl -n net.ipv4.vs.expire_nodest_conn)" 1 \
 		"$1: expire_nodest_conn set before the service"
 	serve "$1" "$2"
-	wait_for 5 test "$(works_ran)" -ge 2 ||
+	wait_for 15 test "$(works_ran)" -ge 2 ||
 		fail "$1: the estimator and the defences do not run with a service"
 
 	lb -C || fail "ipvsadm -C"
